@@ -1,0 +1,147 @@
+"""Catalog tables. Portable types only, so PostgreSQL can follow SQLite without schema changes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Account(Base):
+    __tablename__ = "accounts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(255), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(512))
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Group(Base):
+    __tablename__ = "groups"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(255), unique=True)
+
+
+class Membership(Base):
+    __tablename__ = "memberships"
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True)
+
+
+class LoginSession(Base):
+    """A remembered sign-in for the CLI: only a hash of the token is stored."""
+
+    __tablename__ = "login_sessions"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Project(Base):
+    __tablename__ = "projects"
+    __table_args__ = (UniqueConstraint("owner_id", "name"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(255))
+    owner_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+
+
+class Dataset(Base):
+    __tablename__ = "datasets"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(255))
+    owner_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"), nullable=True)
+
+
+class Job(Base):
+    __tablename__ = "jobs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    state: Mapped[str] = mapped_column(String(32), index=True)
+    transfer: Mapped[str] = mapped_column(String(255))
+    checksum_algorithm: Mapped[str] = mapped_column(String(64))
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    os_user: Mapped[str] = mapped_column(String(255))
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int] = mapped_column(Integer)
+    process_start: Mapped[int] = mapped_column(BigInteger, default=0)  # tells a reused pid apart
+    log_path: Mapped[str] = mapped_column(Text)
+    request: Mapped[str] = mapped_column(Text)  # JSON: the paths and options, so a job can be resumed
+    started_at: Mapped[datetime] = mapped_column(DateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    summary: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class Acknowledgement(Base):
+    """Which responsibilities the user confirmed for a job, as whom and when."""
+
+    __tablename__ = "acknowledgements"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), index=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    os_user: Mapped[str] = mapped_column(String(255))
+    transfer: Mapped[str] = mapped_column(String(255))
+    statements: Mapped[str] = mapped_column(Text)  # JSON list of {id, text}
+    accepted_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Fileset(Base):
+    __tablename__ = "filesets"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id"), index=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    dataset_id: Mapped[int | None] = mapped_column(ForeignKey("datasets.id"), nullable=True)
+    name: Mapped[str] = mapped_column(String(1024))
+    state: Mapped[str] = mapped_column(String(32), index=True)
+    repo_dir: Mapped[str] = mapped_column(Text)  # relative to ManagedRepository
+    transfer: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class FilesetEntry(Base):
+    __tablename__ = "fileset_entries"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    fileset_id: Mapped[int] = mapped_column(ForeignKey("filesets.id", ondelete="CASCADE"), index=True)
+    source_path: Mapped[str] = mapped_column(Text)
+    client_path: Mapped[str] = mapped_column(Text, index=True)
+    repo_path: Mapped[str] = mapped_column(Text)  # relative to ManagedRepository
+    file_name: Mapped[str] = mapped_column(String(1024), index=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    mtime: Mapped[float] = mapped_column(Float)
+    checksum_algorithm: Mapped[str] = mapped_column(String(64))
+    checksum: Mapped[str | None] = mapped_column(String(256), nullable=True)
+    transfer: Mapped[str] = mapped_column(String(255))
+    made_read_only: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class FileResult(Base):
+    """The outcome of one file in one job, kept after a rollback so the user can read why."""
+
+    __tablename__ = "file_results"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), index=True)
+    fileset_name: Mapped[str] = mapped_column(String(1024))
+    source_path: Mapped[str] = mapped_column(Text)
+    repo_path: Mapped[str | None] = mapped_column(Text, nullable=True)
+    transfer: Mapped[str] = mapped_column(String(255))
+    size: Mapped[int] = mapped_column(BigInteger)
+    checksum_algorithm: Mapped[str] = mapped_column(String(64))
+    checksum: Mapped[str | None] = mapped_column(String(256), nullable=True)
+    state: Mapped[str] = mapped_column(String(32))
+    error_kind: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    error_message: Mapped[str | None] = mapped_column(Text, nullable=True)
+    seconds: Mapped[float] = mapped_column(Float, default=0.0)

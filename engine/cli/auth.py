@@ -1,0 +1,86 @@
+"""Who is importing: the account from --user or INPLACE_USER, its password from INPLACE_PASSWORD,
+--password-stdin, a remembered `inplace login`, or a prompt on a terminal. Never from an argument."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import sys
+from pathlib import Path
+
+import platformdirs
+
+from engine.accounts import account_for_token, authenticate, end_session, start_session
+from engine.catalog.models import Account
+from engine.datadir import DataDir
+from engine.errors import AuthError
+
+
+def _sessions_file() -> Path:
+    return Path(platformdirs.user_state_dir("inplace")) / "sessions.json"
+
+
+def _load_sessions() -> dict:
+    try:
+        return json.loads(_sessions_file().read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def _save_sessions(sessions: dict) -> None:
+    path = _sessions_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as f:
+        json.dump(sessions, f)
+
+
+def read_password(args, prompt_for: str) -> str | None:
+    if getattr(args, "password_stdin", False):
+        return sys.stdin.readline().rstrip("\n")
+    if os.environ.get("INPLACE_PASSWORD"):
+        return os.environ["INPLACE_PASSWORD"]
+    return None
+
+
+def user_name(args) -> str | None:
+    return getattr(args, "user", None) or os.environ.get("INPLACE_USER")
+
+
+def sign_in(data_dir: DataDir, args) -> Account:
+    name = user_name(args)
+    password = read_password(args, name or "")
+    if password is None:
+        saved = _load_sessions().get(str(data_dir.root))
+        if saved and (name is None or saved["user"] == name):
+            account = account_for_token(data_dir, saved["token"])
+            if account is not None:
+                return account
+    if name is None:
+        raise AuthError(
+            "No account was given.", "Use --user NAME or set INPLACE_USER (or run 'inplace login' first)."
+        )
+    if password is None:
+        if not sys.stdin.isatty():
+            raise AuthError(
+                f"No password for '{name}' and no terminal to ask on.",
+                "Set INPLACE_PASSWORD, pass --password-stdin, or run 'inplace login' first.",
+            )
+        password = getpass.getpass(f"Password for {name}: ")
+    return authenticate(data_dir, name, password)
+
+
+def remember(data_dir: DataDir, account: Account) -> None:
+    sessions = _load_sessions()
+    sessions[str(data_dir.root)] = {"user": account.name, "token": start_session(data_dir, account)}
+    _save_sessions(sessions)
+
+
+def forget(data_dir: DataDir) -> bool:
+    sessions = _load_sessions()
+    saved = sessions.pop(str(data_dir.root), None)
+    if saved:
+        end_session(data_dir, saved["token"])
+        _save_sessions(sessions)
+    return saved is not None

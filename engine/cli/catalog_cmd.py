@@ -1,0 +1,133 @@
+"""Commands that read or change the catalog: checksum, filesets, delete, jobs."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from sqlalchemy import select
+
+from engine.catalog.models import Fileset, FilesetEntry
+from engine.checksums import get_algorithm, hash_file
+from engine.cli.auth import sign_in
+from engine.datadir import open_data_dir
+from engine.jobs import list_jobs
+from engine.recovery import delete_filesets, resume_options, rollback_job
+from engine.units import human_size
+
+
+def run_checksum(args) -> int:
+    get_algorithm(args.algorithm)
+    status = 0
+    for path in args.files:
+        try:
+            digest, _ = hash_file(path, args.algorithm)
+        except OSError as exc:
+            print(f"inplace: {path}: cannot be read ({exc.strerror}).", file=sys.stderr)
+            status = 1
+            continue
+        print(f"{digest}  {path}")
+    return status
+
+
+def run_filesets(args) -> int:
+    data_dir = open_data_dir(args.data_dir)
+    sign_in(data_dir, args)
+    with data_dir.session() as s:
+        filesets = list(s.scalars(select(Fileset).where(Fileset.state == "registered").order_by(Fileset.id)))
+        entries: dict[int, list[FilesetEntry]] = {}
+        for e in s.scalars(select(FilesetEntry).order_by(FilesetEntry.id)):
+            entries.setdefault(e.fileset_id, []).append(e)
+    rows = [
+        {
+            "id": fs.id,
+            "name": fs.name,
+            "job_id": fs.job_id,
+            "dataset_id": fs.dataset_id,
+            "transfer": fs.transfer,
+            "repo_dir": fs.repo_dir,
+            "created_at": fs.created_at.isoformat(timespec="seconds"),
+            "entries": [
+                {
+                    "source_path": e.source_path,
+                    "client_path": e.client_path,
+                    "repo_path": e.repo_path,
+                    "size": e.size,
+                    "checksum_algorithm": e.checksum_algorithm,
+                    "checksum": e.checksum,
+                }
+                for e in entries.get(fs.id, [])
+            ],
+        }
+        for fs in filesets
+    ]
+    if args.output == "json":
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return 0
+    for row in rows:
+        print(
+            f"Fileset:{row['id']}  {row['name']}  ({row['transfer']}, {len(row['entries'])} files) {row['repo_dir']}"
+        )
+        for e in row["entries"]:
+            print(f"    {e['source_path']} -> {e['repo_path']}  {e['checksum_algorithm']} {e['checksum']}")
+    if not rows:
+        print("No filesets yet.")
+    return 0
+
+
+def run_delete(args) -> int:
+    data_dir = open_data_dir(args.data_dir)
+    sign_in(data_dir, args)
+    report = delete_filesets(data_dir, args.filesets)
+    print(f"Deleted {report.filesets} filesets ({report.files} files) from the repository.")
+    if report.bytes_freed:
+        print(f"Space freed: {human_size(report.bytes_freed)}.")
+    if report.links_removed:
+        print(
+            f"{report.links_removed} of them were links: only the links were removed, the originals remain "
+            "untouched and no space was freed for them."
+        )
+    return 0
+
+
+def run_jobs(args) -> int:
+    data_dir = open_data_dir(args.data_dir)
+    account = sign_in(data_dir, args)
+    if args.rollback:
+        report = rollback_job(data_dir, args.rollback)
+        print(f"Job {args.rollback} rolled back: {report.filesets} filesets removed.")
+        for line in report.kept:
+            print(f"Kept {line}.")
+        return 0
+    if args.resume:
+        from engine.cli.import_cmd import import_with_progress
+
+        paths, options = resume_options(data_dir, args.resume)
+        print(
+            f"Job {args.resume}: unfinished filesets removed; importing the rest (no original will be deleted)."
+        )
+        return import_with_progress(data_dir, account, paths, options, args)
+    jobs = list_jobs(data_dir)
+    if args.output == "json":
+        print(json.dumps(jobs, indent=2, ensure_ascii=False))
+        return 0
+    if not jobs:
+        print("No jobs yet.")
+    for job in jobs:
+        print(
+            f"Job {job['id']}  {job['state']:<11} {job['transfer']:<9} {job['started_at']}  "
+            f"{job['account']} (as {job['os_user']})  {job['summary'] or ''}"
+        )
+        if job["state"] == "interrupted":
+            print(
+                f"    interrupted with {job['pending_filesets']} unfinished filesets: "
+                f"'inplace jobs --rollback {job['id']}' or '--resume {job['id']}'"
+            )
+        if job["acknowledgement"]:
+            ack = job["acknowledgement"]
+            print(
+                f"    responsibilities accepted by {ack['account']} (as {ack['os_user']}) at {ack['accepted_at']}:"
+            )
+            for st in ack["statements"]:
+                print(f"      - {st['text']}")
+    return 0

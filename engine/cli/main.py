@@ -1,0 +1,144 @@
+"""`inplace`: parse, call the engine, print, and map errors to exit codes (0 ok, 1 usage,
+2 import errors, 3 source clean-up failed, 4 cancelled). Never a traceback for bad input."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from engine import __version__
+from engine.checksums import DEFAULT_ALGORITHM
+from engine.errors import EngineError
+from engine.transfers import DEFAULT_TRANSFER
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, but usage errors are one line with exit code 1 (argparse's own 2 means import errors)."""
+
+    def error(self, message: str):
+        self.exit(1, f"inplace: {message}. See '{self.prog} --help'.\n")
+
+
+def _account_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("-u", "--user", help="account name (or INPLACE_USER)")
+    p.add_argument(
+        "--password-stdin", action="store_true", help="read the password from the first line of stdin"
+    )
+
+
+def build_parser() -> Parser:
+    from engine.cli import admin_cmd, catalog_cmd, import_cmd
+
+    parser = Parser(
+        prog="inplace",
+        description="Import microscopy files into a managed repository, in place or as copies.",
+    )
+    parser.add_argument("--version", action="version", version=f"inplace {__version__}")
+    parser.add_argument(
+        "--data-dir", help="the data dir to use (or INPLACE_DATA_DIR; default: configuration, then personal)"
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+
+    p = sub.add_parser("import", help="import files and folders", description="Import files and folders.")
+    p.add_argument("paths", nargs="*", metavar="PATH")
+    _account_options(p)
+    p.add_argument(
+        "--transfer",
+        default=DEFAULT_TRANSFER,
+        help=f"how files reach the repository (default {DEFAULT_TRANSFER}; see --advanced-help)",
+    )
+    p.add_argument("--checksum-algorithm", default=DEFAULT_ALGORITHM, help=f"default {DEFAULT_ALGORITHM}")
+    p.add_argument("-d", "--dataset", type=int, help="id of the dataset to import into")
+    p.add_argument("-T", "--target", help="Dataset:ID, Dataset:name:NAME or Project:name:P/Dataset:name:D")
+    p.add_argument("-n", "--name", help="name for the imported filesets")
+    p.add_argument("--exclude", choices=["clientpath", "filename"], help="skip filesets already imported")
+    p.add_argument(
+        "-f", dest="dry_run", action="store_true", help="list the filesets and their files; import nothing"
+    )
+    p.add_argument(
+        "-c", "--continue", dest="continue_on_error", action="store_true", help="go on after a failed fileset"
+    )
+    p.add_argument("--output", choices=["human", "json"], default="human")
+    p.add_argument(
+        "--advanced-help", action="store_true", help="explain the transfers and checksum algorithms"
+    )
+    p.add_argument(
+        "--accept-responsibilities",
+        action="store_true",
+        help="confirm the responsibilities without a terminal",
+    )
+    p.add_argument(
+        "--make-read-only", action="store_true", help="after an in-place import, make the originals read-only"
+    )
+    p.set_defaults(func=import_cmd.run_import)
+
+    p = sub.add_parser("checksum", help="print OMERO-compatible checksums of files")
+    p.add_argument("--algorithm", default=DEFAULT_ALGORITHM)
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.set_defaults(func=catalog_cmd.run_checksum)
+
+    p = sub.add_parser("filesets", help="list imported filesets and their files")
+    _account_options(p)
+    p.add_argument("--output", choices=["human", "json"], default="human")
+    p.set_defaults(func=catalog_cmd.run_filesets)
+
+    p = sub.add_parser("delete", help="delete filesets from the repository (links only remove links)")
+    p.add_argument("filesets", nargs="+", type=int, metavar="FILESET")
+    _account_options(p)
+    p.set_defaults(func=catalog_cmd.run_delete)
+
+    p = sub.add_parser("jobs", help="list jobs; roll back or resume an interrupted one")
+    _account_options(p)
+    p.add_argument("--output", choices=["human", "json"], default="human")
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--rollback", type=int, metavar="JOB", help="undo an interrupted job")
+    group.add_argument(
+        "--resume", type=int, metavar="JOB", help="clean up an interrupted job and import the rest"
+    )
+    p.add_argument("--accept-responsibilities", action="store_true", help=argparse.SUPPRESS)
+    p.set_defaults(func=catalog_cmd.run_jobs)
+
+    p = sub.add_parser("login", help="sign in once so that later commands need no password")
+    _account_options(p)
+    p.set_defaults(func=admin_cmd.run_login)
+    p = sub.add_parser("logout", help="forget the remembered sign-in")
+    p.set_defaults(func=admin_cmd.run_logout)
+
+    admin = sub.add_parser("admin", help="administration").add_subparsers(
+        dest="admin_command", metavar="ACTION", parser_class=Parser
+    )
+    p = admin.add_parser("init", help="create a data dir and its first (administrator) account")
+    _account_options(p)
+    p.set_defaults(func=admin_cmd.run_init)
+    p = admin.add_parser("adduser", help="add an account")
+    _account_options(p)
+    p.add_argument("--admin", action="store_true")
+    p.set_defaults(func=admin_cmd.run_adduser)
+
+    p = sub.add_parser("demo", help="import a small generated folder with ln_s into the personal data dir")
+    p.set_defaults(func=admin_cmd.run_demo)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 1
+    try:
+        return int(args.func(args) or 0)
+    except EngineError as exc:
+        print(f"inplace: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("inplace: interrupted.", file=sys.stderr)
+        return 4
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

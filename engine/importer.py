@@ -1,0 +1,428 @@
+"""Run an import job: allocate, record intent, transfer and verify, register or roll back, clean up.
+
+Crash safety: a batch of fileset directories is created and recorded as `pending` in one catalog
+transaction before any file is put in them; a fileset becomes `registered` in the transaction that
+adds its entries. Whatever is still `pending` after a crash belongs to an interrupted job and is
+removed by recovery. Sources of `*_rm` transfers are deleted only after every fileset of the run
+was registered and the repository was synced to disk.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import delete, insert, update
+
+from engine.catalog.models import Account, FileResult, Fileset, FilesetEntry
+from engine.checksums import DEFAULT_ALGORITHM, get_algorithm
+from engine.containers import Target, resolve_target
+from engine.datadir import DataDir
+from engine.errors import Cancelled, ErrorKind, FileFailure, file_failure_from_os_error
+from engine.grouping import FilesetPlan
+from engine.joblog import JobLog
+from engine.jobs import finish_job, start_job
+from engine.paths import DirectoryAllocator, client_path, repository_names
+from engine.plan import ImportPlan
+from engine.progress import CancelToken, ProgressTracker
+from engine.results import FileOutcome, JobReport
+from engine.sources import delete_sources, make_read_only
+from engine.states import FilesetState, FileState, JobState
+from engine.transfers import DEFAULT_TRANSFER, FileTask, Transfer, get_transfer
+
+BATCH_FILESETS = 256
+BATCH_BYTES = 256 << 20
+
+
+@dataclass
+class ImportOptions:
+    transfer: str = DEFAULT_TRANSFER
+    checksum_algorithm: str = DEFAULT_ALGORITHM
+    target: Target | None = None
+    name: str | None = None  # names the filesets instead of their first file
+    exclude: str | None = None
+    continue_on_error: bool = False
+    make_read_only: bool = False
+    delete_sources: bool = True  # False when resuming: a resumed *_rm job never deletes
+    resumed_from: int | None = None
+
+    def to_json(self, paths: list[str]) -> str:
+        d = asdict(self)
+        d["target"] = asdict(self.target) if self.target else None
+        return json.dumps({"paths": paths, "options": d})
+
+
+@dataclass
+class _Allocated:
+    plan: FilesetPlan
+    fileset_id: int
+    repo_dir: str  # relative to the repository root
+    log_text: str = ""
+
+
+class Importer:
+    """One run over one plan. Thread-safe to poll `progress` and to cancel from another thread."""
+
+    def __init__(
+        self,
+        data_dir: DataDir,
+        account: Account,
+        options: ImportOptions,
+        progress: ProgressTracker | None = None,
+        cancel: CancelToken | None = None,
+        on_file=None,
+        acknowledgement=None,
+    ) -> None:
+        self.data_dir = data_dir
+        self.account = account
+        self.options = options
+        self.progress = progress or ProgressTracker()
+        self.cancel = cancel or CancelToken()
+        self.on_file = on_file or (lambda outcome: None)
+        self.acknowledgement = acknowledgement
+        self.transfer: Transfer = get_transfer(options.transfer)
+        get_algorithm(options.checksum_algorithm)  # unknown names fail before the job starts
+        self.repository = data_dir.repository
+
+    def run(self, plan: ImportPlan) -> JobReport:
+        opts = self.options
+        dataset_id = resolve_target(self.data_dir, opts.target, self.account.id)
+        job_id, log_path = start_job(
+            self.data_dir, self.account, self.transfer.name, opts, plan.paths, self.acknowledgement
+        )
+        report = self.report = JobReport(job_id, JobState.RUNNING, self.transfer.name, str(log_path))
+        self._unrecorded: list[FileOutcome] = []
+        log = JobLog(log_path)
+        started = time.monotonic()
+        self.progress.update(
+            phase="importing",
+            files_total=plan.file_count,
+            bytes_total=plan.total_bytes,
+            filesets_total=len(plan.filesets),
+            started_at=started,
+        )
+        log.write(
+            f"job {job_id}: {self.transfer.name} of {plan.file_count} files in {len(plan.filesets)} filesets "
+            f"by {self.account.name}, checksums {opts.checksum_algorithm}"
+        )
+        for skipped in plan.skipped:
+            log.write(f"skipped {skipped.path}: {skipped.reason}")
+        for fs, reason in plan.excluded:
+            for f in fs.files:
+                self._emit(self._outcome(f.path, fs, FileState.SKIPPED, message=reason), planned=False)
+        allocator = DirectoryAllocator(str(self.repository), self.data_dir.settings.template)
+        stop_reason = ""
+        try:
+            for batch in _batches(plan.filesets):
+                if stop_reason:
+                    self._mark_not_attempted(batch, stop_reason)
+                    continue
+                allocated = self._allocate(batch, allocator, job_id, dataset_id)
+                stop_reason = self._run_batch(allocated, log)
+            self._record([], [])
+        except BaseException as exc:
+            # Beyond a single file (catalog, repository, a bug): delete nothing and leave the
+            # pending filesets to recovery, exactly as if the process had been killed.
+            log.write(
+                f"job stopped by an unexpected error: {exc!r}; recover it with 'inplace jobs --rollback {job_id}'"
+            )
+            log.close()
+            finish_job(self.data_dir, job_id, JobState.INTERRUPTED, f"stopped by an unexpected error: {exc}")
+            self.progress.update(phase="done")
+            raise
+        report.seconds = time.monotonic() - started
+        cancelled = any(o.state == FileState.CANCELLED for o in report.files)
+        report.state = (
+            JobState.CANCELLED
+            if cancelled
+            else JobState.FAILED
+            if report.filesets_failed
+            else JobState.COMPLETED
+        )
+        self.progress.update(phase="cleaning")
+        if self.transfer.deletes_sources:
+            self._clean_up_sources(log)
+        log.write(report.summary())
+        log.close()
+        finish_job(self.data_dir, job_id, report.state, report.summary())
+        self.progress.update(phase="done")
+        return report
+
+    # --- batches -------------------------------------------------------------------------------
+
+    def _allocate(self, batch, allocator, job_id, dataset_id) -> list[_Allocated]:
+        """Create the batch's directories and record them as pending before any file goes in."""
+        dirs = [allocator.allocate(self.account.name, self.account.id) for _ in batch]
+        now = datetime.now()
+        rows = [
+            {
+                "job_id": job_id,
+                "owner_id": self.account.id,
+                "dataset_id": dataset_id,
+                "name": self.options.name or fs.name,
+                "state": FilesetState.PENDING,
+                "repo_dir": d,
+                "transfer": self.transfer.name,
+                "created_at": now,
+            }
+            for fs, d in zip(batch, dirs, strict=True)
+        ]
+        with self.data_dir.session() as s, s.begin():
+            ids = (
+                s.execute(insert(Fileset).returning(Fileset.id, sort_by_parameter_order=True), rows)
+                .scalars()
+                .all()
+            )
+        return [_Allocated(fs, fid, d) for fs, fid, d in zip(batch, ids, dirs, strict=True)]
+
+    def _run_batch(self, allocated: list[_Allocated], log: JobLog) -> str:
+        """Import each fileset of the batch, then register the good ones in one transaction."""
+        report = self.report
+        registered: list[tuple[_Allocated, list[FileOutcome]]] = []
+        failed_ids: list[int] = []
+        stop_reason = ""
+        for item in allocated:
+            if stop_reason:
+                self._roll_back(item)
+                failed_ids.append(item.fileset_id)
+                self._mark_not_attempted([item.plan], stop_reason)
+                continue
+            outcomes = self._import_fileset(item, log)
+            item.log_text = log.take_fileset_lines()
+            self.progress.update(filesets_done=self.progress.snapshot().filesets_done + 1)
+            if all(o.state == FileState.DONE for o in outcomes):
+                registered.append((item, outcomes))
+                continue
+            self._roll_back(item)
+            failed_ids.append(item.fileset_id)
+            report.filesets_failed += 1
+            if any(o.state == FileState.CANCELLED for o in outcomes):
+                stop_reason = "cancelled before it started"
+            elif not self.options.continue_on_error:
+                stop_reason = (
+                    "not attempted: an earlier fileset failed (use --continue to go on after failures)"
+                )
+        self._record(registered, failed_ids)
+        for item, _ in registered:
+            (self.repository / f"{item.repo_dir}.log").write_text(item.log_text, encoding="utf-8")
+        report.filesets_created += len(registered)
+        return stop_reason
+
+    def _record(self, registered, failed_ids) -> None:
+        """One transaction: register good filesets, drop rolled-back ones, store new file results."""
+        entries = [
+            {
+                "fileset_id": item.fileset_id,
+                "source_path": f.path,
+                "client_path": client_path(f.path),
+                "repo_path": o.repo_path,
+                "file_name": os.path.basename(f.path),
+                "size": f.size,
+                "mtime": f.mtime,
+                "checksum_algorithm": o.checksum_algorithm,
+                "checksum": o.checksum,
+                "transfer": self.transfer.name,
+                "made_read_only": self.options.make_read_only and self.transfer.in_place,
+            }
+            for item, outs in registered
+            for f, o in zip(item.plan.files, outs, strict=True)
+        ]
+        job_id = self.report.job_id
+        results = [
+            {"job_id": job_id, "fileset_name": o.fileset, "source_path": o.source} | _result_row(o)
+            for o in self._unrecorded
+        ]
+        self._unrecorded = []
+        if not (registered or failed_ids or results):
+            return
+        with self.data_dir.session() as s, s.begin():
+            if registered:
+                ids = [item.fileset_id for item, _ in registered]
+                s.execute(update(Fileset).where(Fileset.id.in_(ids)).values(state=FilesetState.REGISTERED))
+                s.execute(insert(FilesetEntry), entries)
+            if failed_ids:
+                s.execute(delete(Fileset).where(Fileset.id.in_(failed_ids)))
+            if results:
+                s.execute(insert(FileResult), results)
+
+    # --- one fileset ---------------------------------------------------------------------------
+
+    def _import_fileset(self, item: _Allocated, log: JobLog) -> list[FileOutcome]:
+        fs = item.plan
+        base = self.repository / item.repo_dir
+        names = repository_names([f.path for f in fs.files])
+        log.write(f"fileset {fs.name} ({fs.rule}, {len(fs.files)} files) -> {item.repo_dir}", fileset=True)
+        outcomes: list[FileOutcome] = []
+        made_dirs: set[Path] = {base}
+        for problem in fs.problems:
+            log.write(f"problem: {problem}", fileset=True)
+        cancelled = False
+        for f, name in zip(fs.files, names, strict=True):
+            dest = base / name
+            outcome = self._outcome(f.path, fs, FileState.TRANSFERRING, repo_path=f"{item.repo_dir}/{name}")
+            if cancelled or self.cancel.cancelled:
+                cancelled = True
+                outcome.state = FileState.CANCELLED
+                outcomes.append(outcome)
+                continue
+            if fs.problems:
+                self._fail(
+                    outcome, FileFailure(ErrorKind.NOT_FOUND, f"Incomplete multi-file set: {fs.problems[0]}.")
+                )
+                outcomes.append(outcome)
+                continue
+            if dest.parent not in made_dirs:
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                made_dirs.add(dest.parent)
+            task = FileTask(
+                f.path, str(dest), self.options.checksum_algorithm, f.size, f.dev, f.ino, self._on_block
+            )
+            t0 = time.monotonic()
+            try:
+                checksum = self.transfer.create(task)
+                outcome.state = FileState.VERIFYING
+                self.transfer.verify(task, checksum)
+                _check_unchanged(f)
+                outcome.checksum = checksum
+                outcome.state = FileState.DONE
+            except Cancelled:
+                cancelled = True
+                outcome.state = FileState.CANCELLED
+            except FileFailure as exc:
+                self._fail(outcome, exc)
+            except OSError as exc:
+                self._fail(outcome, file_failure_from_os_error(exc, "Transferring", f.path))
+            outcome.seconds = time.monotonic() - t0
+            outcomes.append(outcome)
+        ok = all(o.state == FileState.DONE for o in outcomes)
+        if ok and self.options.make_read_only and self.transfer.in_place:
+            make_read_only([f.path for f in fs.files], log)
+        for o in outcomes:
+            if not ok and o.state == FileState.DONE:
+                o.state = FileState.FAILED
+                o.error_kind = ErrorKind.FILESET_FAILED
+                o.error_message = (
+                    "Not kept: another file of the same fileset failed, so the whole fileset was rolled back."
+                )
+            if not ok:
+                o.repo_path = None
+            line = f"{o.state} {o.source}" + (
+                f" -> {o.repo_path} {o.checksum}" if ok else f": {o.error_message or ''}"
+            )
+            log.write(line, fileset=True)
+            self._emit(o)
+        return outcomes
+
+    def _on_block(self, n: int) -> None:
+        if self.cancel.cancelled:
+            raise Cancelled()
+        self.progress.advance(bytes_=n)
+
+    def _roll_back(self, item: _Allocated) -> None:
+        remove_fileset_dir(self.repository, item.repo_dir)
+
+    # --- helpers -------------------------------------------------------------------------------
+
+    def _outcome(
+        self, path: str, fs: FilesetPlan, state: FileState, repo_path=None, message=None
+    ) -> FileOutcome:
+        size = next((f.size for f in fs.files if f.path == path), 0)
+        return FileOutcome(
+            source=path,
+            fileset=self.options.name or fs.name,
+            transfer=self.transfer.name,
+            size=size,
+            checksum_algorithm=self.options.checksum_algorithm,
+            state=state,
+            repo_path=repo_path,
+            error_message=message,
+        )
+
+    @staticmethod
+    def _fail(outcome: FileOutcome, exc: FileFailure) -> None:
+        outcome.state = FileState.FAILED
+        outcome.error_kind = str(exc.kind)
+        outcome.error_message = exc.message
+
+    def _emit(self, outcome: FileOutcome, planned: bool = True) -> None:
+        """Every outcome passes here once: into the report, the catalog's queue, progress, listeners."""
+        self.report.files.append(outcome)
+        self._unrecorded.append(outcome)
+        self.progress.advance(
+            files=int(planned),
+            failed=int(outcome.state == FileState.FAILED),
+            skipped=int(outcome.state == FileState.SKIPPED),
+        )
+        self.on_file(outcome)
+
+    def _mark_not_attempted(self, filesets: list[FilesetPlan], reason: str) -> None:
+        state = FileState.CANCELLED if reason.startswith("cancelled") else FileState.SKIPPED
+        for fs in filesets:
+            for f in fs.files:
+                self._emit(self._outcome(f.path, fs, state, message=reason))
+
+    def _clean_up_sources(self, log: JobLog) -> None:
+        report = self.report
+        if not self.options.delete_sources:
+            report.sources_kept_reason = "This run resumed an interrupted job, so no original was deleted."
+        elif report.state != JobState.COMPLETED or report.errors:
+            report.sources_kept_reason = "Nothing was deleted because the import was not fully successful."
+        else:
+            done = [o for o in report.files if o.state == FileState.DONE]
+            report.sources_deleted, report.sources_left_behind = delete_sources(
+                self.transfer, done, self.repository, log
+            )
+            return
+        log.write(report.sources_kept_reason)
+
+
+def _batches(filesets: list[FilesetPlan]):
+    batch: list[FilesetPlan] = []
+    size = 0
+    for fs in filesets:
+        batch.append(fs)
+        size += fs.size
+        if len(batch) >= BATCH_FILESETS or size >= BATCH_BYTES:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def _check_unchanged(f) -> None:
+    st = os.stat(f.path)
+    if st.st_size != f.size or st.st_mtime != f.mtime:
+        raise FileFailure(ErrorKind.CHANGED, f"{f.path} was modified while it was being imported.", f.path)
+
+
+def _result_row(o: FileOutcome) -> dict:
+    return {
+        "repo_path": o.repo_path,
+        "transfer": o.transfer,
+        "size": o.size,
+        "checksum_algorithm": o.checksum_algorithm,
+        "checksum": o.checksum,
+        "state": str(o.state),
+        "error_kind": o.error_kind,
+        "error_message": o.error_message,
+        "seconds": o.seconds,
+    }
+
+
+def remove_fileset_dir(repository: Path, repo_dir: str) -> None:
+    """Remove a fileset directory and its log. Links are removed as links: originals are never touched."""
+    target = (repository / repo_dir).resolve()
+    if not target.is_relative_to(repository.resolve()) or target == repository.resolve():
+        raise ValueError(f"refusing to remove {target}: not a fileset directory of {repository}")
+    shutil.rmtree(target, ignore_errors=False, onexc=_ignore_missing) if target.exists() else None
+    Path(f"{target}.log").unlink(missing_ok=True)
+
+
+def _ignore_missing(func, path, exc) -> None:
+    if not isinstance(exc, FileNotFoundError):
+        raise exc

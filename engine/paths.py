@@ -1,0 +1,115 @@
+"""Client paths, repository names and fileset directories, following OMERO's layout rules."""
+
+from __future__ import annotations
+
+import os
+import threading
+from datetime import datetime, timedelta
+from pathlib import PurePosixPath
+
+DEFAULT_TEMPLATE = "%user%_%userId%//%year%-%month%/%day%/%time%"
+
+_CHAR_MAP = {'"': "'", "*": "x", "/": "!", "\\": "!", "|": "!", ":": ";", "<": "[", ">": "]", "?": "%"}
+_CHAR_MAP.update({chr(c): "_" for c in [*range(32), 127]})
+_TRANSLATION = str.maketrans(_CHAR_MAP)
+_RESERVED = {
+    "CON",
+    "PRN",
+    "AUX",
+    "NUL",
+    *(f"COM{i}" for i in range(1, 10)),
+    *(f"LPT{i}" for i in range(1, 10)),
+}
+
+
+def sanitise_component(name: str) -> str:
+    """Make one path component safe on every platform OMERO serves; idempotent."""
+    clean = name.translate(_TRANSLATION)
+    if clean.upper() in _RESERVED:
+        clean += "_"
+    return clean
+
+
+def needs_sanitising(name: str) -> bool:
+    return sanitise_component(name) != name
+
+
+def client_path(path: str | os.PathLike) -> str:
+    """The absolute source path without its leading '/', each component sanitised."""
+    absolute = os.path.abspath(os.fspath(path))
+    return "/".join(sanitise_component(part) for part in PurePosixPath(absolute).parts[1:])
+
+
+def render_template(template: str, user: str, user_id: int, when: datetime) -> tuple[str, str]:
+    """Return (repository-owned prefix, user-owned rest) of a fileset directory for `when`."""
+    values = {
+        "%user%": sanitise_component(user),
+        "%userId%": str(user_id),
+        "%year%": f"{when.year:04d}",
+        "%month%": f"{when.month:02d}",
+        "%monthname%": when.strftime("%B"),
+        "%day%": f"{when.day:02d}",
+        "%time%": when.strftime("%H-%M-%S.") + f"{when.microsecond // 1000:03d}",
+    }
+    text = template
+    for token, value in values.items():
+        text = text.replace(token, value)
+    prefix, sep, rest = text.rpartition("//")
+    if not sep:
+        prefix, rest = "", text
+    return prefix.strip("/"), rest.strip("/")
+
+
+class DirectoryAllocator:
+    """Creates fileset directories atomically (mkdir), moving on by 1 ms when a name is taken.
+
+    A per-process cursor keeps a fast run from retrying every name it handed out itself; other
+    processes are kept apart by mkdir's atomicity alone.
+    """
+
+    def __init__(self, repository_root: str, template: str = DEFAULT_TEMPLATE) -> None:
+        self.root = repository_root
+        self.template = template
+        self._cursor: datetime | None = None
+        self._made_parents: set[str] = set()
+        self._lock = threading.Lock()
+
+    def allocate(self, user: str, user_id: int, now: datetime | None = None) -> str:
+        """Create and return a new fileset directory, relative to the repository root."""
+        with self._lock:
+            now = now or datetime.now()
+            when = now.replace(microsecond=now.microsecond // 1000 * 1000)
+            if self._cursor is not None and when <= self._cursor:
+                when = self._cursor + timedelta(milliseconds=1)
+            while True:
+                prefix, rest = render_template(self.template, user, user_id, when)
+                relative = f"{prefix}/{rest}" if prefix else rest
+                absolute = os.path.join(self.root, relative)
+                parent = os.path.dirname(absolute)
+                if parent not in self._made_parents:
+                    os.makedirs(parent, exist_ok=True)
+                    self._made_parents.add(parent)
+                try:
+                    os.mkdir(absolute)
+                except FileExistsError:
+                    when += timedelta(milliseconds=1)
+                    continue
+                self._cursor = when
+                return relative
+
+
+def common_parent(paths: list[str]) -> str:
+    """The deepest directory holding all of `paths` (absolute source paths)."""
+    if len(paths) == 1:
+        return os.path.dirname(paths[0])
+    return os.path.commonpath([os.path.dirname(p) for p in paths])
+
+
+def repository_names(sources: list[str]) -> list[str]:
+    """Where each source lands inside its fileset directory: the layout below their common parent."""
+    parent = common_parent(sources)
+    out = []
+    for src in sources:
+        rel = os.path.relpath(src, parent)
+        out.append("/".join(sanitise_component(p) for p in rel.split(os.sep)))
+    return out

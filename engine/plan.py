@@ -1,0 +1,112 @@
+"""From a selection to a plan: scan, group into filesets, and leave out what was imported before."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from engine.catalog.models import Fileset, FilesetEntry
+from engine.checksums import hash_file
+from engine.datadir import DataDir
+from engine.errors import UsageError
+from engine.grouping import FilesetPlan, group
+from engine.paths import client_path
+from engine.scan import Skipped, scan
+
+EXCLUDE_MODES = ("clientpath", "filename")
+
+
+@dataclass
+class ImportPlan:
+    paths: list[str]
+    filesets: list[FilesetPlan] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    excluded: list[tuple[FilesetPlan, str]] = field(default_factory=list)
+
+    @property
+    def file_count(self) -> int:
+        return sum(len(fs.files) for fs in self.filesets)
+
+    @property
+    def total_bytes(self) -> int:
+        return sum(fs.size for fs in self.filesets)
+
+
+def make_plan(
+    data_dir: DataDir, paths: list[str], exclude: str | None = None, algorithm: str = "SHA1-160"
+) -> ImportPlan:
+    if not paths:
+        raise UsageError("No files or folders were given to import.", "Name at least one path.")
+    if exclude and exclude not in EXCLUDE_MODES:
+        raise UsageError(f"Unknown exclusion '{exclude}'.", f"Use one of: {', '.join(EXCLUDE_MODES)}.")
+    scanned = scan(paths)
+    plan = ImportPlan(paths=[os.path.abspath(p) for p in paths], skipped=scanned.skipped)
+    filesets = group(scanned.files)
+    if exclude == "clientpath":
+        filesets = _exclude_by_client_path(data_dir, filesets, plan)
+    elif exclude == "filename":
+        filesets = _exclude_by_name_and_checksum(data_dir, filesets, plan, algorithm)
+    plan.filesets = filesets
+    return plan
+
+
+def _registered(data_dir: DataDir, column, values: set[str]) -> set:
+    """Which of `values` appear in `column` of registered entries (queried in chunks)."""
+    found: set = set()
+    items = list(values)
+    with data_dir.session() as s:
+        for i in range(0, len(items), 500):
+            chunk = items[i : i + 500]
+            q = select(column).join(Fileset).where(column.in_(chunk), Fileset.state == "registered")
+            found.update(s.execute(q).scalars())
+    return found
+
+
+def _exclude_by_client_path(
+    data_dir: DataDir, filesets: list[FilesetPlan], plan: ImportPlan
+) -> list[FilesetPlan]:
+    paths = {client_path(f.path) for fs in filesets for f in fs.files}
+    known = _registered(data_dir, FilesetEntry.client_path, paths)
+    keep = []
+    for fs in filesets:
+        if any(client_path(f.path) in known for f in fs.files):
+            plan.excluded.append((fs, "already imported from the same path"))
+        else:
+            keep.append(fs)
+    return keep
+
+
+def _exclude_by_name_and_checksum(
+    data_dir: DataDir, filesets: list[FilesetPlan], plan: ImportPlan, algorithm: str
+) -> list[FilesetPlan]:
+    names = {os.path.basename(f.path) for fs in filesets for f in fs.files}
+    known_names = _registered(data_dir, FilesetEntry.file_name, names)
+    keep = []
+    with data_dir.session() as s:
+        for fs in filesets:
+            duplicate = False
+            for f in fs.files:
+                name = os.path.basename(f.path)
+                if name not in known_names:
+                    continue
+                digest, _ = hash_file(f.path, algorithm)
+                q = (
+                    select(FilesetEntry.id)
+                    .join(Fileset)
+                    .where(
+                        FilesetEntry.file_name == name,
+                        FilesetEntry.checksum == digest,
+                        FilesetEntry.checksum_algorithm == algorithm,
+                        Fileset.state == "registered",
+                    )
+                )
+                if s.execute(q.limit(1)).first():
+                    duplicate = True
+                    break
+            if duplicate:
+                plan.excluded.append((fs, "a file of the same name and checksum is already imported"))
+            else:
+                keep.append(fs)
+    return keep

@@ -1,0 +1,130 @@
+"""Deal with what an interrupted job left: roll it back, or resume it; and delete filesets on request."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+
+from sqlalchemy import delete, select, update
+
+from engine.catalog.models import Fileset, FilesetEntry, Job
+from engine.containers import Target
+from engine.datadir import DataDir
+from engine.errors import UsageError
+from engine.importer import ImportOptions, remove_fileset_dir
+from engine.jobs import mark_interrupted
+from engine.states import FilesetState, JobState
+
+
+@dataclass
+class DeleteReport:
+    filesets: int = 0
+    files: int = 0
+    bytes_freed: int = 0
+    links_removed: int = 0
+    kept: list[str] = field(default_factory=list)  # filesets not removed, with the reason
+
+
+def _interrupted_job(data_dir: DataDir, job_id: int) -> Job:
+    mark_interrupted(data_dir)
+    with data_dir.session() as s:
+        job = s.get(Job, job_id)
+    if job is None:
+        raise UsageError(f"There is no job {job_id}.", "List jobs with 'inplace jobs'.")
+    if job.state != JobState.INTERRUPTED:
+        raise UsageError(f"Job {job_id} is {job.state}, not interrupted; there is nothing to recover.")
+    return job
+
+
+def remove_pending(data_dir: DataDir, job_id: int) -> int:
+    """Remove the unfinished filesets of a job from the repository and the catalog."""
+    with data_dir.session() as s:
+        pending = list(
+            s.scalars(select(Fileset).where(Fileset.job_id == job_id, Fileset.state == FilesetState.PENDING))
+        )
+    for fs in pending:
+        remove_fileset_dir(data_dir.repository, fs.repo_dir)
+    with data_dir.session() as s, s.begin():
+        s.execute(delete(Fileset).where(Fileset.id.in_([fs.id for fs in pending])))
+    return len(pending)
+
+
+def rollback_job(data_dir: DataDir, job_id: int) -> DeleteReport:
+    """Undo an interrupted job: its unfinished filesets, and the registered ones whose originals remain."""
+    _interrupted_job(data_dir, job_id)
+    remove_pending(data_dir, job_id)
+    with data_dir.session() as s:
+        ids = list(s.scalars(select(Fileset.id).where(Fileset.job_id == job_id)))
+    report = delete_filesets(data_dir, ids, keep_sole_copies=True)
+    _set_state(data_dir, job_id, JobState.ROLLED_BACK)
+    return report
+
+
+def resume_options(data_dir: DataDir, job_id: int) -> tuple[list[str], ImportOptions]:
+    """Clean up an interrupted job and return what to run to finish it: its paths and options,
+    excluding what it registered, and never deleting sources."""
+    _interrupted_job(data_dir, job_id)
+    remove_pending(data_dir, job_id)
+    with data_dir.session() as s:
+        job = s.get(Job, job_id)
+    request = json.loads(job.request)
+    opts = request["options"]
+    opts["target"] = Target(**opts["target"]) if opts["target"] else None
+    options = ImportOptions(**opts)
+    options.exclude = "clientpath"
+    options.delete_sources = False
+    options.resumed_from = job_id
+    _set_state(data_dir, job_id, JobState.RESUMED)
+    return request["paths"], options
+
+
+def _set_state(data_dir: DataDir, job_id: int, state: JobState) -> None:
+    with data_dir.session() as s, s.begin():
+        s.execute(update(Job).where(Job.id == job_id).values(state=state))
+
+
+def delete_filesets(
+    data_dir: DataDir, fileset_ids: list[int], keep_sole_copies: bool = False
+) -> DeleteReport:
+    """Remove filesets from the repository and the catalog. Links go; what they point to stays.
+
+    With `keep_sole_copies`, a fileset whose originals are gone is kept: its copy is the only one.
+    """
+    report = DeleteReport()
+    with data_dir.session() as s:
+        filesets = list(s.scalars(select(Fileset).where(Fileset.id.in_(fileset_ids))))
+        found = {fs.id for fs in filesets}
+        unknown = [i for i in fileset_ids if i not in found]
+        if unknown:
+            raise UsageError(f"There is no fileset {unknown[0]}.", "List them with 'inplace filesets'.")
+        entries = {
+            fs.id: list(s.scalars(select(FilesetEntry).where(FilesetEntry.fileset_id == fs.id)))
+            for fs in filesets
+        }
+    for fs in filesets:
+        if (
+            keep_sole_copies
+            and fs.transfer != "ln_s"
+            and not all(os.path.exists(e.source_path) for e in entries[fs.id])
+        ):
+            report.kept.append(
+                f"fileset {fs.id} ({fs.name}): its originals are gone, the repository holds the only copy"
+            )
+            continue
+        for e in entries[fs.id]:
+            path = data_dir.repository / e.repo_path
+            try:
+                st = os.lstat(path)
+            except FileNotFoundError:
+                continue
+            if os.path.islink(path) or st.st_nlink > 1:
+                report.links_removed += 1
+            else:
+                report.bytes_freed += st.st_size
+            report.files += 1
+        remove_fileset_dir(data_dir.repository, fs.repo_dir)
+        with data_dir.session() as s, s.begin():
+            s.execute(delete(Fileset).where(Fileset.id == fs.id))
+        report.filesets += 1
+    return report

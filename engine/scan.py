@@ -1,0 +1,134 @@
+"""Expand a selection into the regular files it names, and say why anything else was skipped."""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass, field
+
+from engine.errors import UsageError
+
+# Files that operating systems and desktops leave behind; never microscopy data.
+SYSTEM_JUNK = {
+    ".DS_Store",
+    "Thumbs.db",
+    "desktop.ini",
+    ".Trashes",
+    ".Spotlight-V100",
+    ".fseventsd",
+    ".directory",
+}
+
+
+@dataclass(slots=True)
+class SourceFile:
+    path: str  # absolute, as the user named it (symbolic links in it are kept)
+    size: int
+    mtime: float
+    dev: int
+    ino: int
+    mode: int
+    uid: int
+    selected: bool = True  # False when pulled in by a multi-file set the user selected a member of
+
+
+@dataclass(slots=True)
+class Skipped:
+    path: str
+    reason: str
+
+
+@dataclass
+class ScanResult:
+    files: list[SourceFile] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+
+    @property
+    def total_bytes(self) -> int:
+        return sum(f.size for f in self.files)
+
+
+def source_file(path: str, st: os.stat_result, selected: bool = True) -> SourceFile:
+    return SourceFile(path, st.st_size, st.st_mtime, st.st_dev, st.st_ino, st.st_mode, st.st_uid, selected)
+
+
+def _special_kind(mode: int) -> str | None:
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device file"
+    return None
+
+
+def scan(paths: list[str | os.PathLike], include_hidden_junk: bool = False) -> ScanResult:
+    """Walk files and folders (recursively); missing top-level paths are a usage error."""
+    result = ScanResult()
+    seen: set[str] = set()
+    missing = [os.fspath(p) for p in paths if not os.path.lexists(p)]
+    if missing:
+        more = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
+        raise UsageError(f"{missing[0]} does not exist{more}.", "Check the path and try again.")
+    for raw in paths:
+        path = os.path.abspath(os.fspath(raw))
+        try:
+            st = os.stat(path)
+        except OSError as exc:
+            result.skipped.append(Skipped(path, _stat_reason(exc)))
+            continue
+        if stat.S_ISDIR(st.st_mode):
+            _walk(path, result, seen, include_hidden_junk)
+        else:
+            _add(path, st, result, seen)
+    return result
+
+
+def _stat_reason(exc: OSError) -> str:
+    if isinstance(exc, FileNotFoundError):
+        return "broken symbolic link: what it points to does not exist"
+    if isinstance(exc, PermissionError):
+        return "cannot be read by this account (permission denied)"
+    return f"cannot be read ({exc.strerror})"
+
+
+def _add(path: str, st: os.stat_result, result: ScanResult, seen: set[str]) -> None:
+    kind = _special_kind(st.st_mode)
+    if kind:
+        result.skipped.append(Skipped(path, f"{kind}, not a file that can be imported"))
+    elif path not in seen:
+        seen.add(path)
+        result.files.append(source_file(path, st))
+
+
+def _walk(top: str, result: ScanResult, seen: set[str], include_hidden_junk: bool) -> None:
+    stack = [top]
+    while stack:
+        folder = stack.pop()
+        try:
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            result.skipped.append(Skipped(folder, f"folder {_stat_reason(exc)}"))
+            continue
+        subfolders = []
+        for entry in entries:
+            if not include_hidden_junk and (entry.name in SYSTEM_JUNK or entry.name.startswith("._")):
+                result.skipped.append(Skipped(entry.path, "system file left by an operating system"))
+                continue
+            try:
+                if entry.is_symlink():
+                    st = os.stat(entry.path)
+                    if stat.S_ISDIR(st.st_mode):
+                        result.skipped.append(Skipped(entry.path, "symbolic link to a folder, not followed"))
+                        continue
+                elif entry.is_dir(follow_symlinks=False):
+                    subfolders.append(entry.path)
+                    continue
+                else:
+                    st = entry.stat(follow_symlinks=False)
+            except OSError as exc:
+                result.skipped.append(Skipped(entry.path, _stat_reason(exc)))
+                continue
+            _add(entry.path, st, result, seen)
+        stack.extend(reversed(subfolders))

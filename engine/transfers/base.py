@@ -1,0 +1,100 @@
+"""What a transfer is: how one file reaches the repository, and how its arrival is verified.
+
+A transfer creates the repository side of one file and returns the source's checksum, then
+verifies what it created. It never deletes a source: for the `*_rm` transfers the importer does
+that after the whole run succeeded, calling `confirm_before_delete` for each file first.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import ClassVar
+
+from engine.checksums import hash_file
+from engine.errors import ErrorKind, FileFailure
+
+
+@dataclass(slots=True)
+class FileTask:
+    """One file to transfer, with what the scan saw of its source."""
+
+    source: str
+    dest: str  # absolute path inside the repository; its parent exists
+    algorithm: str
+    size: int
+    dev: int
+    ino: int
+    on_block: Callable[[int], None]  # reports bytes read from the source; raises Cancelled
+
+
+class Transfer:
+    """Base class of all transfers, built-in or plugin. Subclasses set the class attributes."""
+
+    name: ClassVar[str] = ""
+    summary: ClassVar[str] = ""
+    in_place: ClassVar[bool] = False  # the repository depends on the original staying put
+    deletes_sources: ClassVar[bool] = False
+    same_filesystem: ClassVar[bool] = False  # only works when source and repository share a filesystem
+    space: ClassVar[str] = "doubled"  # doubled | shared | none | moved
+
+    def create(self, task: FileTask) -> str:
+        """Make `task.dest` and return the hex checksum of the source."""
+        raise NotImplementedError
+
+    def verify(self, task: FileTask, checksum: str) -> None:
+        """Raise FileFailure unless `task.dest` is readable and really holds the source's bytes."""
+        raise NotImplementedError
+
+    def confirm_before_delete(self, task: FileTask, checksum: str) -> None:
+        """Last check before the importer deletes a source; by default the same as `verify`."""
+        self.verify(task, checksum)
+
+
+def hash_source(task: FileTask) -> str:
+    digest, read = hash_file(task.source, task.algorithm, task.on_block)
+    if read != task.size:
+        raise FileFailure(
+            ErrorKind.CHANGED,
+            f"{task.source} changed size while it was read ({task.size} bytes before, {read} after).",
+            task.source,
+        )
+    return digest
+
+
+def verify_same_file(task: FileTask) -> None:
+    """A link must resolve to the very file the scan saw (same device and inode)."""
+    try:
+        st = os.stat(task.dest)
+    except OSError as exc:
+        raise FileFailure(
+            ErrorKind.VERIFY_FAILED,
+            f"The repository cannot read back {task.dest} ({exc.strerror}).",
+            task.dest,
+        ) from exc
+    if (st.st_dev, st.st_ino) != (task.dev, task.ino):
+        raise FileFailure(
+            ErrorKind.VERIFY_FAILED,
+            f"{task.dest} does not lead to the original file {task.source}.",
+            task.dest,
+        )
+
+
+def verify_copy(task: FileTask, checksum: str) -> None:
+    """A copy is read back in full and must hash to the source's checksum."""
+    try:
+        digest, _ = hash_file(task.dest, task.algorithm)
+    except OSError as exc:
+        raise FileFailure(
+            ErrorKind.VERIFY_FAILED,
+            f"The repository cannot read back {task.dest} ({exc.strerror}).",
+            task.dest,
+        ) from exc
+    if digest != checksum:
+        raise FileFailure(
+            ErrorKind.CHECKSUM_MISMATCH,
+            f"The copy of {task.source} in the repository does not match the original "
+            f"({task.algorithm} {digest} instead of {checksum}).",
+            task.source,
+        )
