@@ -50,9 +50,7 @@ def create_account(data_dir: DataDir, name: str, password: str, admin: bool = Fa
     with data_dir.session() as s, s.begin():
         if s.scalar(select(Account).where(Account.name == name)):
             raise UsageError(f"An account named '{name}' already exists.", "Choose another name.")
-        account = Account(
-            name=name, password_hash=hash_password(password), is_admin=admin, created_at=datetime.now()
-        )
+        account = Account(name=name, password_hash=hash_password(password), is_admin=admin, created_at=datetime.now())
         s.add(account)
     return account
 
@@ -66,9 +64,7 @@ def authenticate(data_dir: DataDir, name: str, password: str) -> Account:
     with data_dir.session() as s:
         account = s.scalar(select(Account).where(Account.name == name))
     if account is None or not verify_password(password, account.password_hash):
-        raise AuthError(
-            f"Sign-in as '{name}' failed: wrong account name or password.", "Check both and try again."
-        )
+        raise AuthError(f"Sign-in as '{name}' failed: wrong account name or password.", "Check both and try again.")
     return account
 
 

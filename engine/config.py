@@ -37,9 +37,7 @@ def _read_toml(path: Path) -> dict:
     except FileNotFoundError:
         return {}
     except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise UsageError(
-            f"The configuration file {path} could not be read ({exc}).", "Fix or remove it."
-        ) from exc
+        raise UsageError(f"The configuration file {path} could not be read ({exc}).", "Fix or remove it.") from exc
 
 
 def resolve_data_dir(explicit: str | os.PathLike | None = None) -> tuple[Path, str]:

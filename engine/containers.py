@@ -47,9 +47,7 @@ def resolve_target(data_dir: DataDir, target: Target | None, owner_id: int) -> i
             return dataset.id
         project_id = None
         if target.project_name:
-            project = s.scalar(
-                select(Project).where(Project.name == target.project_name, Project.owner_id == owner_id)
-            )
+            project = s.scalar(select(Project).where(Project.name == target.project_name, Project.owner_id == owner_id))
             if project is None:
                 project = Project(name=target.project_name, owner_id=owner_id)
                 s.add(project)

@@ -138,11 +138,7 @@ class Importer:
         report.seconds = time.monotonic() - started
         cancelled = any(o.state == FileState.CANCELLED for o in report.files)
         report.state = (
-            JobState.CANCELLED
-            if cancelled
-            else JobState.FAILED
-            if report.filesets_failed
-            else JobState.COMPLETED
+            JobState.CANCELLED if cancelled else JobState.FAILED if report.filesets_failed else JobState.COMPLETED
         )
         self.progress.update(phase="cleaning")
         if self.transfer.deletes_sources:
@@ -173,11 +169,7 @@ class Importer:
             for fs, d in zip(batch, dirs, strict=True)
         ]
         with self.data_dir.session() as s, s.begin():
-            ids = (
-                s.execute(insert(Fileset).returning(Fileset.id, sort_by_parameter_order=True), rows)
-                .scalars()
-                .all()
-            )
+            ids = s.execute(insert(Fileset).returning(Fileset.id, sort_by_parameter_order=True), rows).scalars().all()
         return [_Allocated(fs, fid, d) for fs, fid, d in zip(batch, ids, dirs, strict=True)]
 
     def _run_batch(self, allocated: list[_Allocated], log: JobLog) -> str:
@@ -204,9 +196,7 @@ class Importer:
             if any(o.state == FileState.CANCELLED for o in outcomes):
                 stop_reason = "cancelled before it started"
             elif not self.options.continue_on_error:
-                stop_reason = (
-                    "not attempted: an earlier fileset failed (use --continue to go on after failures)"
-                )
+                stop_reason = "not attempted: an earlier fileset failed (use --continue to go on after failures)"
         self._record(registered, failed_ids)
         for item, _ in registered:
             (self.repository / f"{item.repo_dir}.log").write_text(item.log_text, encoding="utf-8")
@@ -271,17 +261,13 @@ class Importer:
                 outcomes.append(outcome)
                 continue
             if fs.problems:
-                self._fail(
-                    outcome, FileFailure(ErrorKind.NOT_FOUND, f"Incomplete multi-file set: {fs.problems[0]}.")
-                )
+                self._fail(outcome, FileFailure(ErrorKind.NOT_FOUND, f"Incomplete multi-file set: {fs.problems[0]}."))
                 outcomes.append(outcome)
                 continue
             if dest.parent not in made_dirs:
                 dest.parent.mkdir(parents=True, exist_ok=True)
                 made_dirs.add(dest.parent)
-            task = FileTask(
-                f.path, str(dest), self.options.checksum_algorithm, f.size, f.dev, f.ino, self._on_block
-            )
+            task = FileTask(f.path, str(dest), self.options.checksum_algorithm, f.size, f.dev, f.ino, self._on_block)
             t0 = time.monotonic()
             try:
                 checksum = self.transfer.create(task)
@@ -311,9 +297,7 @@ class Importer:
                 )
             if not ok:
                 o.repo_path = None
-            line = f"{o.state} {o.source}" + (
-                f" -> {o.repo_path} {o.checksum}" if ok else f": {o.error_message or ''}"
-            )
+            line = f"{o.state} {o.source}" + (f" -> {o.repo_path} {o.checksum}" if ok else f": {o.error_message or ''}")
             log.write(line, fileset=True)
             self._emit(o)
         return outcomes
@@ -328,9 +312,7 @@ class Importer:
 
     # --- helpers -------------------------------------------------------------------------------
 
-    def _outcome(
-        self, path: str, fs: FilesetPlan, state: FileState, repo_path=None, message=None
-    ) -> FileOutcome:
+    def _outcome(self, path: str, fs: FilesetPlan, state: FileState, repo_path=None, message=None) -> FileOutcome:
         size = next((f.size for f in fs.files if f.path == path), 0)
         return FileOutcome(
             source=path,

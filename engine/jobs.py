@@ -32,9 +32,7 @@ def _process_start(pid: int) -> int:
         return 0
 
 
-def start_job(
-    data_dir: DataDir, account: Account, transfer: str, options, paths: list[str], acknowledgement=None
-):
+def start_job(data_dir: DataDir, account: Account, transfer: str, options, paths: list[str], acknowledgement=None):
     """Create the job row (state running) and return (job id, log path)."""
     pid = os.getpid()
     with data_dir.session() as s, s.begin():
@@ -61,11 +59,7 @@ def start_job(
 
 def finish_job(data_dir: DataDir, job_id: int, state: JobState, summary: str) -> None:
     with data_dir.session() as s, s.begin():
-        s.execute(
-            update(Job)
-            .where(Job.id == job_id)
-            .values(state=state, summary=summary, finished_at=datetime.now())
-        )
+        s.execute(update(Job).where(Job.id == job_id).values(state=state, summary=summary, finished_at=datetime.now()))
 
 
 def _is_alive(job: Job) -> bool:
@@ -104,9 +98,7 @@ def list_jobs(data_dir: DataDir, limit: int = 50) -> list[dict]:
         )
         acks = {
             a.job_id: a
-            for a in s.scalars(
-                select(Acknowledgement).where(Acknowledgement.job_id.in_([j.id for j in jobs]))
-            )
+            for a in s.scalars(select(Acknowledgement).where(Acknowledgement.job_id.in_([j.id for j in jobs])))
         }
     out = []
     for job in jobs:

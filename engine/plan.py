@@ -64,9 +64,7 @@ def _registered(data_dir: DataDir, column, values: set[str]) -> set:
     return found
 
 
-def _exclude_by_client_path(
-    data_dir: DataDir, filesets: list[FilesetPlan], plan: ImportPlan
-) -> list[FilesetPlan]:
+def _exclude_by_client_path(data_dir: DataDir, filesets: list[FilesetPlan], plan: ImportPlan) -> list[FilesetPlan]:
     paths = {client_path(f.path) for fs in filesets for f in fs.files}
     known = _registered(data_dir, FilesetEntry.client_path, paths)
     keep = []

@@ -84,9 +84,7 @@ def _set_state(data_dir: DataDir, job_id: int, state: JobState) -> None:
         s.execute(update(Job).where(Job.id == job_id).values(state=state))
 
 
-def delete_filesets(
-    data_dir: DataDir, fileset_ids: list[int], keep_sole_copies: bool = False
-) -> DeleteReport:
+def delete_filesets(data_dir: DataDir, fileset_ids: list[int], keep_sole_copies: bool = False) -> DeleteReport:
     """Remove filesets from the repository and the catalog. Links go; what they point to stays.
 
     With `keep_sole_copies`, a fileset whose originals are gone is kept: its copy is the only one.
@@ -99,8 +97,7 @@ def delete_filesets(
         if unknown:
             raise UsageError(f"There is no fileset {unknown[0]}.", "List them with 'inplace filesets'.")
         entries = {
-            fs.id: list(s.scalars(select(FilesetEntry).where(FilesetEntry.fileset_id == fs.id)))
-            for fs in filesets
+            fs.id: list(s.scalars(select(FilesetEntry).where(FilesetEntry.fileset_id == fs.id))) for fs in filesets
         }
     for fs in filesets:
         if (

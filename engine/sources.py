@@ -13,9 +13,7 @@ from engine.results import FileOutcome
 from engine.transfers import FileTask, Transfer
 
 
-def delete_sources(
-    transfer: Transfer, done: list[FileOutcome], repository: Path, log: JobLog
-) -> tuple[int, list[str]]:
+def delete_sources(transfer: Transfer, done: list[FileOutcome], repository: Path, log: JobLog) -> tuple[int, list[str]]:
     """Sync the repository to disk, confirm each stored file once more, then delete its source.
 
     Returns how many sources were deleted and every path left behind (with the reason logged).
@@ -52,9 +50,7 @@ def _confirm_stored(transfer: Transfer, task: FileTask) -> None:
         return
     st = os.stat(task.dest, follow_symlinks=False)
     if not stat.S_ISREG(st.st_mode) or st.st_size != task.size:
-        raise FileFailure(
-            ErrorKind.VERIFY_FAILED, f"the stored copy {task.dest} is no longer complete", task.dest
-        )
+        raise FileFailure(ErrorKind.VERIFY_FAILED, f"the stored copy {task.dest} is no longer complete", task.dest)
 
 
 def make_read_only(paths: list[str], log: JobLog) -> None:

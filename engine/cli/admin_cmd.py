@@ -20,9 +20,7 @@ def _new_password(args, name: str) -> str:
     if password is not None:
         return password
     if not sys.stdin.isatty():
-        raise AuthError(
-            f"No password for the new account '{name}'.", "Set INPLACE_PASSWORD or pass --password-stdin."
-        )
+        raise AuthError(f"No password for the new account '{name}'.", "Set INPLACE_PASSWORD or pass --password-stdin.")
     first = getpass.getpass(f"Password for {name}: ")
     if first != getpass.getpass("Again: "):
         raise UsageError("The two passwords differ.", "Run the command again.")
@@ -36,9 +34,7 @@ def run_init(args) -> int:
     if not name:
         raise UsageError("The first account needs a name.", "Use --user NAME or set INPLACE_USER.")
     if data_dir.exists() and has_accounts(data_dir):
-        raise UsageError(
-            f"{root} already holds a data dir with accounts.", "Use 'inplace admin adduser' to add one."
-        )
+        raise UsageError(f"{root} already holds a data dir with accounts.", "Use 'inplace admin adduser' to add one.")
     password = _new_password(args, name)
     validate_new_account(name, password)
     data_dir.create()
@@ -100,9 +96,7 @@ def run_demo(args) -> int:
     print(f"Importing {sources} with ln_s into {data_dir.root} ...")
     args.output = "human"
     options = ImportOptions(transfer="ln_s")
-    options.accept_responsibilities = (
-        True  # the demo's own generated files: nothing of the user's is at stake
-    )
+    options.accept_responsibilities = True  # the demo's own generated files: nothing of the user's is at stake
     return import_with_progress(data_dir, account, [str(sources)], options, args)
 
 

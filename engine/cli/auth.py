@@ -58,9 +58,7 @@ def sign_in(data_dir: DataDir, args) -> Account:
             if account is not None:
                 return account
     if name is None:
-        raise AuthError(
-            "No account was given.", "Use --user NAME or set INPLACE_USER (or run 'inplace login' first)."
-        )
+        raise AuthError("No account was given.", "Use --user NAME or set INPLACE_USER (or run 'inplace login' first).")
     if password is None:
         if not sys.stdin.isatty():
             raise AuthError(

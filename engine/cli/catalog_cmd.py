@@ -65,9 +65,7 @@ def run_filesets(args) -> int:
         print(json.dumps(rows, indent=2, ensure_ascii=False))
         return 0
     for row in rows:
-        print(
-            f"Fileset:{row['id']}  {row['name']}  ({row['transfer']}, {len(row['entries'])} files) {row['repo_dir']}"
-        )
+        print(f"Fileset:{row['id']}  {row['name']}  ({row['transfer']}, {len(row['entries'])} files) {row['repo_dir']}")
         for e in row["entries"]:
             print(f"    {e['source_path']} -> {e['repo_path']}  {e['checksum_algorithm']} {e['checksum']}")
     if not rows:
@@ -103,9 +101,7 @@ def run_jobs(args) -> int:
         from engine.cli.import_cmd import import_with_progress
 
         paths, options = resume_options(data_dir, args.resume)
-        print(
-            f"Job {args.resume}: unfinished filesets removed; importing the rest (no original will be deleted)."
-        )
+        print(f"Job {args.resume}: unfinished filesets removed; importing the rest (no original will be deleted).")
         return import_with_progress(data_dir, account, paths, options, args)
     jobs = list_jobs(data_dir)
     if args.output == "json":
@@ -125,9 +121,7 @@ def run_jobs(args) -> int:
             )
         if job["acknowledgement"]:
             ack = job["acknowledgement"]
-            print(
-                f"    responsibilities accepted by {ack['account']} (as {ack['os_user']}) at {ack['accepted_at']}:"
-            )
+            print(f"    responsibilities accepted by {ack['account']} (as {ack['os_user']}) at {ack['accepted_at']}:")
             for st in ack["statements"]:
                 print(f"      - {st['text']}")
     return 0

@@ -102,9 +102,7 @@ def _show_progress(worker: threading.Thread, progress: ProgressTracker, enabled:
         return
     from tqdm import tqdm
 
-    with tqdm(
-        total=0, unit="B", unit_scale=True, unit_divisor=1024, file=sys.stderr, dynamic_ncols=True
-    ) as bar:
+    with tqdm(total=0, unit="B", unit_scale=True, unit_divisor=1024, file=sys.stderr, dynamic_ncols=True) as bar:
         while worker.is_alive():
             snap = progress.snapshot()
             bar.total = snap.bytes_total

@@ -22,9 +22,7 @@ class Parser(argparse.ArgumentParser):
 
 def _account_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("-u", "--user", help="account name (or INPLACE_USER)")
-    p.add_argument(
-        "--password-stdin", action="store_true", help="read the password from the first line of stdin"
-    )
+    p.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
 
 
 def build_parser() -> Parser:
@@ -53,16 +51,12 @@ def build_parser() -> Parser:
     p.add_argument("-T", "--target", help="Dataset:ID, Dataset:name:NAME or Project:name:P/Dataset:name:D")
     p.add_argument("-n", "--name", help="name for the imported filesets")
     p.add_argument("--exclude", choices=["clientpath", "filename"], help="skip filesets already imported")
-    p.add_argument(
-        "-f", dest="dry_run", action="store_true", help="list the filesets and their files; import nothing"
-    )
+    p.add_argument("-f", dest="dry_run", action="store_true", help="list the filesets and their files; import nothing")
     p.add_argument(
         "-c", "--continue", dest="continue_on_error", action="store_true", help="go on after a failed fileset"
     )
     p.add_argument("--output", choices=["human", "json"], default="human")
-    p.add_argument(
-        "--advanced-help", action="store_true", help="explain the transfers and checksum algorithms"
-    )
+    p.add_argument("--advanced-help", action="store_true", help="explain the transfers and checksum algorithms")
     p.add_argument(
         "--accept-responsibilities",
         action="store_true",
@@ -93,9 +87,7 @@ def build_parser() -> Parser:
     p.add_argument("--output", choices=["human", "json"], default="human")
     group = p.add_mutually_exclusive_group()
     group.add_argument("--rollback", type=int, metavar="JOB", help="undo an interrupted job")
-    group.add_argument(
-        "--resume", type=int, metavar="JOB", help="clean up an interrupted job and import the rest"
-    )
+    group.add_argument("--resume", type=int, metavar="JOB", help="clean up an interrupted job and import the rest")
     p.add_argument("--accept-responsibilities", action="store_true", help=argparse.SUPPRESS)
     p.set_defaults(func=catalog_cmd.run_jobs)
 

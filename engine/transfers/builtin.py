@@ -31,9 +31,7 @@ class UploadTransfer(Transfer):
                 read += n
                 task.on_block(n)
         if read != task.size:
-            raise FileFailure(
-                ErrorKind.CHANGED, f"{task.source} changed size while it was read.", task.source
-            )
+            raise FileFailure(ErrorKind.CHANGED, f"{task.source} changed size while it was read.", task.source)
         return h.hexdigest()
 
     def verify(self, task: FileTask, checksum: str) -> None:

@@ -30,9 +30,7 @@ def get_transfer(name: str) -> Transfer:
             f"Choose one of: {', '.join(transfer_names())}, or package.module:ClassName.",
         )
     if not (isinstance(cls, type) and issubclass(cls, Transfer)):
-        raise PluginError(
-            f"'{name}' is not a transfer.", "A transfer plugin must subclass engine.transfers.Transfer."
-        )
+        raise PluginError(f"'{name}' is not a transfer.", "A transfer plugin must subclass engine.transfers.Transfer.")
     instance = cls()
     if not instance.name:
         instance.name = name
