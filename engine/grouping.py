@@ -11,6 +11,7 @@ import os
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from engine.scan import SourceFile, source_file
 
@@ -21,7 +22,7 @@ class FilesetPlan:
     rule: str = "single file"
     problems: list[str] = field(default_factory=list)  # e.g. a member of the set is missing
 
-    @property
+    @cached_property
     def name(self) -> str:
         """What the user would call it: the first selected file, by base name."""
         chosen = next((f for f in self.files if f.selected), self.files[0])

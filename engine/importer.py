@@ -114,7 +114,7 @@ class Importer:
             log.write(f"skipped {skipped.path}: {skipped.reason}")
         for fs, reason in plan.excluded:
             for f in fs.files:
-                self._emit(self._outcome(f.path, fs, FileState.SKIPPED, message=reason), planned=False)
+                self._emit(self._outcome(f.path, f.size, fs, FileState.SKIPPED, message=reason), planned=False)
         allocator = DirectoryAllocator(str(self.repository), self.data_dir.settings.template)
         stop_reason = ""
         try:
@@ -168,8 +168,9 @@ class Importer:
             }
             for fs, d in zip(batch, dirs, strict=True)
         ]
-        with self.data_dir.session() as s, s.begin():
-            ids = s.execute(insert(Fileset).returning(Fileset.id, sort_by_parameter_order=True), rows).scalars().all()
+        stmt = insert(Fileset.__table__).returning(Fileset.id, sort_by_parameter_order=True)
+        with self.data_dir.engine.begin() as conn:
+            ids = conn.execute(stmt, rows).scalars().all()
         return [_Allocated(fs, fid, d) for fs, fid, d in zip(batch, ids, dirs, strict=True)]
 
     def _run_batch(self, allocated: list[_Allocated], log: JobLog) -> str:
@@ -186,7 +187,7 @@ class Importer:
                 continue
             outcomes = self._import_fileset(item, log)
             item.log_text = log.take_fileset_lines()
-            self.progress.update(filesets_done=self.progress.snapshot().filesets_done + 1)
+            self.progress.fileset_finished()
             if all(o.state == FileState.DONE for o in outcomes):
                 registered.append((item, outcomes))
                 continue
@@ -199,7 +200,7 @@ class Importer:
                 stop_reason = "not attempted: an earlier fileset failed (use --continue to go on after failures)"
         self._record(registered, failed_ids)
         for item, _ in registered:
-            (self.repository / f"{item.repo_dir}.log").write_text(item.log_text, encoding="utf-8")
+            write_new_file(os.path.join(self.repository, f"{item.repo_dir}.log"), item.log_text)
         report.filesets_created += len(registered)
         return stop_reason
 
@@ -230,31 +231,31 @@ class Importer:
         self._unrecorded = []
         if not (registered or failed_ids or results):
             return
-        with self.data_dir.session() as s, s.begin():
+        with self.data_dir.engine.begin() as conn:
             if registered:
                 ids = [item.fileset_id for item, _ in registered]
-                s.execute(update(Fileset).where(Fileset.id.in_(ids)).values(state=FilesetState.REGISTERED))
-                s.execute(insert(FilesetEntry), entries)
+                conn.execute(update(Fileset).where(Fileset.id.in_(ids)).values(state=FilesetState.REGISTERED))
+                conn.execute(insert(FilesetEntry.__table__), entries)
             if failed_ids:
-                s.execute(delete(Fileset).where(Fileset.id.in_(failed_ids)))
+                conn.execute(delete(Fileset).where(Fileset.id.in_(failed_ids)))
             if results:
-                s.execute(insert(FileResult), results)
+                conn.execute(insert(FileResult.__table__), results)
 
     # --- one fileset ---------------------------------------------------------------------------
 
     def _import_fileset(self, item: _Allocated, log: JobLog) -> list[FileOutcome]:
         fs = item.plan
-        base = self.repository / item.repo_dir
+        base = os.path.join(self.repository, item.repo_dir)
         names = repository_names([f.path for f in fs.files])
         log.write(f"fileset {fs.name} ({fs.rule}, {len(fs.files)} files) -> {item.repo_dir}", fileset=True)
         outcomes: list[FileOutcome] = []
-        made_dirs: set[Path] = {base}
+        made_dirs = {base}
         for problem in fs.problems:
             log.write(f"problem: {problem}", fileset=True)
         cancelled = False
         for f, name in zip(fs.files, names, strict=True):
-            dest = base / name
-            outcome = self._outcome(f.path, fs, FileState.TRANSFERRING, repo_path=f"{item.repo_dir}/{name}")
+            dest = os.path.join(base, name)
+            outcome = self._outcome(f.path, f.size, fs, FileState.TRANSFERRING, repo_path=f"{item.repo_dir}/{name}")
             if cancelled or self.cancel.cancelled:
                 cancelled = True
                 outcome.state = FileState.CANCELLED
@@ -264,10 +265,11 @@ class Importer:
                 self._fail(outcome, FileFailure(ErrorKind.NOT_FOUND, f"Incomplete multi-file set: {fs.problems[0]}."))
                 outcomes.append(outcome)
                 continue
-            if dest.parent not in made_dirs:
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                made_dirs.add(dest.parent)
-            task = FileTask(f.path, str(dest), self.options.checksum_algorithm, f.size, f.dev, f.ino, self._on_block)
+            parent = os.path.dirname(dest)
+            if parent not in made_dirs:
+                os.makedirs(parent, exist_ok=True)
+                made_dirs.add(parent)
+            task = FileTask(f.path, dest, self.options.checksum_algorithm, f.size, f.dev, f.ino, self._on_block)
             t0 = time.monotonic()
             try:
                 checksum = self.transfer.create(task)
@@ -312,8 +314,7 @@ class Importer:
 
     # --- helpers -------------------------------------------------------------------------------
 
-    def _outcome(self, path: str, fs: FilesetPlan, state: FileState, repo_path=None, message=None) -> FileOutcome:
-        size = next((f.size for f in fs.files if f.path == path), 0)
+    def _outcome(self, path: str, size: int, fs: FilesetPlan, state: FileState, repo_path=None, message=None):
         return FileOutcome(
             source=path,
             fileset=self.options.name or fs.name,
@@ -346,7 +347,7 @@ class Importer:
         state = FileState.CANCELLED if reason.startswith("cancelled") else FileState.SKIPPED
         for fs in filesets:
             for f in fs.files:
-                self._emit(self._outcome(f.path, fs, state, message=reason))
+                self._emit(self._outcome(f.path, f.size, fs, state, message=reason))
 
     def _clean_up_sources(self, log: JobLog) -> None:
         report = self.report
@@ -374,6 +375,14 @@ def _batches(filesets: list[FilesetPlan]):
             batch, size = [], 0
     if batch:
         yield batch
+
+
+def write_new_file(path: str, text: str) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    try:
+        os.write(fd, text.encode("utf-8"))
+    finally:
+        os.close(fd)
 
 
 def _check_unchanged(f) -> None:

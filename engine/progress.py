@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from engine.errors import Cancelled
 
@@ -47,36 +47,43 @@ class ProgressSnapshot:
 
 
 class ProgressTracker:
-    """Thread-safe counters behind `snapshot()`; the engine updates, front ends poll (~100 ms)."""
+    """Thread-safe counters behind `snapshot()`; the engine updates, front ends poll (~100 ms).
+
+    Counters are plain attributes changed under a lock; the frozen snapshot is built only when
+    someone asks, so the per-file cost of reporting stays tiny.
+    """
+
+    _FIELDS = tuple(f for f in ProgressSnapshot.__slots__ if f != "elapsed")
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._state = ProgressSnapshot()
+        self._values = dict.fromkeys(self._FIELDS, 0)
+        self._values.update(phase="idle", current_path="", started_at=0.0)
 
     def update(self, **changes: object) -> None:
         with self._lock:
-            self._state = replace(self._state, **changes)
+            self._values.update(changes)
 
     def advance(self, files: int = 0, bytes_: int = 0, failed: int = 0, skipped: int = 0) -> None:
         with self._lock:
-            s = self._state
-            self._state = replace(
-                s,
-                files_done=s.files_done + files,
-                bytes_done=s.bytes_done + bytes_,
-                files_failed=s.files_failed + failed,
-                files_skipped=s.files_skipped + skipped,
-            )
+            v = self._values
+            v["files_done"] += files
+            v["bytes_done"] += bytes_
+            v["files_failed"] += failed
+            v["files_skipped"] += skipped
+
+    def fileset_finished(self) -> None:
+        with self._lock:
+            self._values["filesets_done"] += 1
 
     def start(self, phase: str) -> None:
         self.update(phase=phase, started_at=time.monotonic())
 
     def snapshot(self) -> ProgressSnapshot:
         with self._lock:
-            s = self._state
-        if s.started_at:
-            return replace(s, elapsed=time.monotonic() - s.started_at)
-        return s
+            values = dict(self._values)
+        elapsed = time.monotonic() - values["started_at"] if values["started_at"] else 0.0
+        return ProgressSnapshot(**values, elapsed=elapsed)
 
 
 class CancelToken:

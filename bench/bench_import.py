@@ -1,0 +1,130 @@
+"""Import benchmark against shell baselines measured in the same run.
+
+Workloads: 20,000 files of 4 KiB, and one 1 GiB file. For each of ln_s, ln, cp and upload (SHA1-160)
+the engine's import (scan, group, checks, transfer, verify, catalog) is timed against the shell doing
+the same placement (`cp -rs`, `cp -al`, `cp -r`) followed by `openssl dgst -sha1` of the sources.
+Caches are warm for both sides; every run writes into fresh paths and nothing is deleted until the
+end (this ext4 creates files slowly for a minute after a large deletion).
+
+    python bench/bench_import.py [--workdir DIR] [--small N] [--large-mib M]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from engine.accounts import authenticate, create_account  # noqa: E402
+from engine.datadir import DataDir  # noqa: E402
+from engine.importer import Importer, ImportOptions  # noqa: E402
+from engine.plan import make_plan  # noqa: E402
+
+BASELINES = {"ln_s": "cp -rs", "ln": "cp -al", "cp": "cp -r", "upload": "cp -r"}
+PASSWORD = "bench-password"
+
+
+def make_small(root: Path, count: int) -> None:
+    per_dir = 200
+    block = os.urandom(4096)
+    for i in range(count):
+        d = root / f"d{i // per_dir:03d}"
+        if i % per_dir == 0:
+            d.mkdir(parents=True)
+        (d / f"f{i:05d}.tif").write_bytes(block[:-8] + i.to_bytes(8, "little"))
+
+
+def make_large(root: Path, mib: int) -> None:
+    root.mkdir(parents=True)
+    chunk = os.urandom(1 << 20)
+    with open(root / "large.raw", "wb") as f:
+        for _ in range(mib):
+            f.write(chunk)
+
+
+def warm(root: Path) -> None:
+    subprocess.run(f"find '{root}' -type f -print0 | xargs -0 cat > /dev/null", shell=True, check=True)
+
+
+def shell_baseline(command: str, src: Path, dest: Path) -> float:
+    start = time.perf_counter()
+    subprocess.run([*command.split(), str(src), str(dest)], check=True)
+    subprocess.run(
+        f"find '{src}' -type f -print0 | xargs -0 -P1 openssl dgst -sha1 > /dev/null", shell=True, check=True
+    )
+    return time.perf_counter() - start
+
+
+def ours(transfer: str, src: Path, data_root: Path) -> tuple[float, int]:
+    data_dir = DataDir(data_root)
+    data_dir.create()
+    create_account(data_dir, "bench", PASSWORD)
+    account = authenticate(data_dir, "bench", PASSWORD)
+    start = time.perf_counter()
+    plan = make_plan(data_dir, [str(src)])
+    report = Importer(
+        data_dir, account, ImportOptions(transfer=transfer), acknowledgement=_acknowledgement(transfer, account, plan)
+    ).run(plan)
+    took = time.perf_counter() - start
+    assert report.exit_code == 0, report.summary()
+    data_dir.dispose()
+    return took, report.transferred
+
+
+def _acknowledgement(transfer, account, plan):
+    try:
+        from engine.responsibilities import acknowledge_all
+
+        from engine.transfers import get_transfer
+    except ImportError:
+        return None
+    return acknowledge_all(get_transfer(transfer), account, plan.file_count, plan.total_bytes)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workdir", default=str(Path(__file__).parent / ".work"))
+    parser.add_argument("--small", type=int, default=20_000)
+    parser.add_argument("--large-mib", type=int, default=1024)
+    parser.add_argument("--transfers", default="ln_s,ln,cp,upload")
+    args = parser.parse_args()
+    work = Path(args.workdir) / time.strftime("run-%Y%m%d-%H%M%S")
+    work.mkdir(parents=True)
+    print(f"# workdir {work}; {os.cpu_count()} cores")
+    workloads = {
+        f"{args.small} x 4 KiB": (work / "src-small", lambda p: make_small(p, args.small), args.small * 4096),
+        f"1 x {args.large_mib} MiB": (
+            work / "src-large",
+            lambda p: make_large(p, args.large_mib),
+            args.large_mib << 20,
+        ),
+    }
+    rows = []
+    for label, (src, make, nbytes) in workloads.items():
+        make(src)
+        warm(src)
+        for transfer in args.transfers.split(","):
+            base = shell_baseline(BASELINES[transfer], src, work / f"shell-{transfer}-{src.name}")
+            took, files = ours(transfer, src, work / f"data-{transfer}-{src.name}")
+            rows.append(
+                (label, transfer, took, files / took, nbytes / took / 1e6, BASELINES[transfer], base, took / base)
+            )
+    print(
+        f"\n{'workload':<18} {'transfer':<8} {'ours s':>8} {'files/s':>9} {'MB/s':>8}  {'baseline':<22} {'base s':>7} {'ratio':>6}"
+    )
+    for label, transfer, took, fps, mbs, cmd, base, ratio in rows:
+        print(
+            f"{label:<18} {transfer:<8} {took:8.2f} {fps:9.0f} {mbs:8.0f}  {cmd + ' + openssl sha1':<22} {base:7.2f} {ratio:6.2f}"
+        )
+    shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

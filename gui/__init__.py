@@ -1,0 +1,1 @@
+"""PySide6 wizard over the engine. Only this package imports Qt."""
