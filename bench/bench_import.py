@@ -115,13 +115,11 @@ def main() -> int:
             rows.append(
                 (label, transfer, took, files / took, nbytes / took / 1e6, BASELINES[transfer], base, took / base)
             )
-    print(
-        f"\n{'workload':<18} {'transfer':<8} {'ours s':>8} {'files/s':>9} {'MB/s':>8}  {'baseline':<22} {'base s':>7} {'ratio':>6}"
-    )
+    row = "{:<18} {:<8} {:>8} {:>9} {:>8}  {:<22} {:>7} {:>6}"
+    print("\n" + row.format("workload", "transfer", "ours s", "files/s", "MB/s", "baseline", "base s", "ratio"))
     for label, transfer, took, fps, mbs, cmd, base, ratio in rows:
-        print(
-            f"{label:<18} {transfer:<8} {took:8.2f} {fps:9.0f} {mbs:8.0f}  {cmd + ' + openssl sha1':<22} {base:7.2f} {ratio:6.2f}"
-        )
+        cells = (f"{took:.2f}", f"{fps:.0f}", f"{mbs:.0f}", cmd + " + openssl sha1", f"{base:.2f}", f"{ratio:.2f}")
+        print(row.format(label, transfer, *cells))
     shutil.rmtree(work, ignore_errors=True)
     return 0
 

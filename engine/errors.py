@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
 
 
 class ErrorKind(enum.StrEnum):
@@ -67,18 +66,12 @@ class Cancelled(EngineError):
         super().__init__(message, hint)
 
 
-@dataclass
-class ChecksFailed(EngineError):
-    """Checks before import found errors; nothing was written."""
+class ChecksFailed(UsageError):
+    """Checks before import found errors; nothing was written. `findings` holds them all."""
 
-    findings: list = field(default_factory=list)
-    message: str = "Checks before import found problems; nothing was imported."
-    hint: str = "Run 'inplace check' with the same paths to see every finding."
-
-    def __post_init__(self) -> None:
-        EngineError.__init__(self, self.message, self.hint)
-
-    exit_code = 1
+    def __init__(self, findings: list, message: str, hint: str = "") -> None:
+        super().__init__(message, hint)
+        self.findings = findings
 
 
 class ResponsibilitiesNotAccepted(UsageError):

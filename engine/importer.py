@@ -20,6 +20,7 @@ from pathlib import Path
 from sqlalchemy import delete, insert, update
 
 from engine.catalog.models import Account, FileResult, Fileset, FilesetEntry
+from engine.checks import CheckReport, refuse_on_errors, run_checks
 from engine.checksums import DEFAULT_ALGORITHM, get_algorithm
 from engine.containers import Target, resolve_target
 from engine.datadir import DataDir
@@ -30,6 +31,7 @@ from engine.jobs import finish_job, start_job
 from engine.paths import DirectoryAllocator, client_path, repository_names
 from engine.plan import ImportPlan
 from engine.progress import CancelToken, ProgressTracker
+from engine.responsibilities import require_acknowledgement
 from engine.results import FileOutcome, JobReport
 from engine.sources import delete_sources, make_read_only
 from engine.states import FilesetState, FileState, JobState
@@ -89,8 +91,15 @@ class Importer:
         get_algorithm(options.checksum_algorithm)  # unknown names fail before the job starts
         self.repository = data_dir.repository
 
-    def run(self, plan: ImportPlan) -> JobReport:
+    def run(self, plan: ImportPlan, checks: CheckReport | None = None) -> JobReport:
+        """Import the plan. Refuses before writing anything when the checks (run here unless the
+        front end hands in the report it showed) find errors, or responsibilities are missing."""
         opts = self.options
+        require_acknowledgement(self.transfer, self.account, plan.file_count, plan.total_bytes, self.acknowledgement)
+        self.progress.update(phase="checking")
+        if checks is None or self.transfer.name not in checks.by_transfer:
+            checks = run_checks(self.data_dir, plan, self.account, [self.transfer])
+        refuse_on_errors(checks, self.transfer)
         dataset_id = resolve_target(self.data_dir, opts.target, self.account.id)
         job_id, log_path = start_job(
             self.data_dir, self.account, self.transfer.name, opts, plan.paths, self.acknowledgement
@@ -110,6 +119,11 @@ class Importer:
             f"job {job_id}: {self.transfer.name} of {plan.file_count} files in {len(plan.filesets)} filesets "
             f"by {self.account.name}, checksums {opts.checksum_algorithm}"
         )
+        if self.acknowledgement is not None:
+            ack = self.acknowledgement
+            log.write(f"responsibilities for {ack.transfer} accepted by {ack.account_name} (as {ack.os_user}):")
+            for statement in ack.statements:
+                log.write(f"  - {statement.text}")
         for skipped in plan.skipped:
             log.write(f"skipped {skipped.path}: {skipped.reason}")
         for fs, reason in plan.excluded:

@@ -95,9 +95,8 @@ def run_demo(args) -> int:
     sources = generate_demo_folder(data_dir.root / "demo-sources")
     print(f"Importing {sources} with ln_s into {data_dir.root} ...")
     args.output = "human"
-    options = ImportOptions(transfer="ln_s")
-    options.accept_responsibilities = True  # the demo's own generated files: nothing of the user's is at stake
-    return import_with_progress(data_dir, account, [str(sources)], options, args)
+    # The demo links only files it generated itself, so it accepts the responsibilities on the user's behalf.
+    return import_with_progress(data_dir, account, [str(sources)], ImportOptions(transfer="ln_s"), args, accept=True)
 
 
 def generate_demo_folder(root: Path) -> Path:

@@ -7,7 +7,9 @@ import signal
 import sys
 import threading
 
+from engine.checksums import get_algorithm
 from engine.cli.auth import sign_in
+from engine.cli.check_cmd import check_before_import, confirm_responsibilities
 from engine.cli.texts import advanced_help
 from engine.containers import Target, parse_target
 from engine.datadir import open_data_dir
@@ -17,6 +19,7 @@ from engine.plan import make_plan
 from engine.progress import CancelToken, ProgressTracker
 from engine.results import JobReport
 from engine.states import FileState
+from engine.transfers import get_transfer
 from engine.units import human_size
 
 
@@ -35,6 +38,7 @@ def run_import(args) -> int:
         if args.target
         else None
     )
+    data_dir = open_data_dir(args.data_dir)
     options = ImportOptions(
         transfer=args.transfer,
         checksum_algorithm=args.checksum_algorithm,
@@ -42,9 +46,8 @@ def run_import(args) -> int:
         name=args.name,
         exclude=args.exclude,
         continue_on_error=args.continue_on_error,
-        make_read_only=args.make_read_only,
+        make_read_only=args.make_read_only or data_dir.settings.policy.read_only_after_import,
     )
-    data_dir = open_data_dir(args.data_dir)
     if args.dry_run:
         return _print_plan(data_dir, args.paths, options)
     account = sign_in(data_dir, args)
@@ -67,15 +70,22 @@ def _print_plan(data_dir, paths, options) -> int:
     return 0
 
 
-def import_with_progress(data_dir, account, paths, options: ImportOptions, args) -> int:
+def import_with_progress(data_dir, account, paths, options: ImportOptions, args, accept: bool | None = None) -> int:
+    """Plan, check, confirm, then import on a worker thread while the main thread shows progress."""
+    transfer = get_transfer(options.transfer)
+    get_algorithm(options.checksum_algorithm)
     plan = make_plan(data_dir, paths, options.exclude, options.checksum_algorithm)
+    checks = check_before_import(data_dir, plan, account, transfer, quiet=args.output == "json")
+    if accept is None:
+        accept = args.accept_responsibilities
+    ack = confirm_responsibilities(transfer, account, plan, accept)
     progress, cancel = ProgressTracker(), CancelToken()
-    importer = Importer(data_dir, account, options, progress=progress, cancel=cancel)
+    importer = Importer(data_dir, account, options, progress=progress, cancel=cancel, acknowledgement=ack)
     outcome: dict = {}
 
     def work() -> None:
         try:
-            outcome["report"] = importer.run(plan)
+            outcome["report"] = importer.run(plan, checks)
         except BaseException as exc:  # re-raised on the main thread
             outcome["error"] = exc
 

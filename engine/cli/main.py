@@ -26,7 +26,7 @@ def _account_options(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> Parser:
-    from engine.cli import admin_cmd, catalog_cmd, import_cmd
+    from engine.cli import admin_cmd, catalog_cmd, check_cmd, import_cmd
 
     parser = Parser(
         prog="inplace",
@@ -66,6 +66,18 @@ def build_parser() -> Parser:
         "--make-read-only", action="store_true", help="after an in-place import, make the originals read-only"
     )
     p.set_defaults(func=import_cmd.run_import)
+
+    p = sub.add_parser(
+        "check",
+        help="check a selection before importing: what would fail with each transfer, and why",
+        description="Report, for each transfer (or the one named), every problem found before import. "
+        "Exit code 2 when the named transfer cannot run.",
+    )
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    _account_options(p)
+    p.add_argument("--transfer", help="check only this transfer")
+    p.add_argument("--output", choices=["human", "json"], default="human")
+    p.set_defaults(func=check_cmd.run_check)
 
     p = sub.add_parser("checksum", help="print OMERO-compatible checksums of files")
     p.add_argument("--algorithm", default=DEFAULT_ALGORITHM)

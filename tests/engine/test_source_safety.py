@@ -6,10 +6,14 @@ import shutil
 import threading
 
 import pytest
+from sqlalchemy import func, select
 
+from engine.catalog.models import Fileset
 from engine.importer import Importer, ImportOptions
 from engine.plan import make_plan
 from engine.progress import CancelToken
+from engine.responsibilities import acknowledge_all
+from engine.transfers import get_transfer
 from tests.conftest import SAMPLES, make_tree
 
 
@@ -30,18 +34,41 @@ def test_ln_and_ln_rm_across_filesystems_fail_clearly_and_leave_nothing(data_dir
     assert json.loads(out) == []
 
 
-def test_no_source_deleted_when_any_fileset_fails(data_dir, cli, tmp_path):
+def test_no_source_deleted_when_any_fileset_fails(data_dir, account, tmp_path):
+    """A file that vanishes mid-import (a colleague tidying up) fails its fileset at run time."""
+    src = tmp_path / "src"
+    make_tree(src)
+    victim = src / "zz-last" / "victim.tif"
+    victim.parent.mkdir()
+    victim.write_bytes(b"soon gone")
+    plan = make_plan(data_dir, [str(src)])
+
+    def on_file(outcome):
+        if victim.exists():
+            victim.unlink()
+
+    options = ImportOptions(transfer="cp_rm", continue_on_error=True)
+    ack = acknowledge_all(get_transfer("cp_rm"), account, plan.file_count, plan.total_bytes)
+    before = snapshot(src)
+    report = Importer(data_dir, account, options, on_file=on_file, acknowledgement=ack).run(plan)
+    assert report.exit_code == 2
+    assert report.filesets_failed == 1 and report.filesets_created == 6
+    assert [o.error_kind for o in report.files if o.state == "failed"] == ["not_found"]
+    assert report.sources_deleted == 0 and "not fully successful" in report.sources_kept_reason
+    assert snapshot(src) == {p: c for p, c in before.items() if p != victim}
+
+
+def test_an_incomplete_multi_file_set_is_refused_before_anything_is_written(data_dir, cli, tmp_path):
     src = tmp_path / "src"
     make_tree(src)
     for p in (SAMPLES / "viv" / "avivator_data").glob("multifile*"):
         shutil.copy(p, src)
-    (src / "multifile-Z2.ome.tiff").unlink()  # the set is incomplete: that fileset fails
+    (src / "multifile-Z2.ome.tiff").unlink()
     before = snapshot(src)
-    code, out, _ = cli("import", "--transfer", "cp_rm", "-c", "--accept-responsibilities", "--output", "json", src)
-    report = json.loads(out)
-    assert code == 2
-    assert report["filesets_created"] == 6 and report["filesets_failed"] == 1
-    assert report["sources_deleted"] == 0 and "not fully successful" in report["sources_kept_reason"]
+    code, out, err = cli("import", "--transfer", "cp_rm", "-c", "--accept-responsibilities", src)
+    assert code == 1
+    assert "missing a member" in err and "Nothing was imported" in err
+    assert [p for p in data_dir.repository.rglob("*") if not p.is_dir()] == []
     assert snapshot(src) == before
 
 
@@ -99,29 +126,19 @@ def test_cancel_deletes_nothing_and_leaves_no_half_fileset(data_dir, account, tm
         if len(seen) == 5:
             threading.Thread(target=cancel.cancel).start()
 
-    options = ImportOptions(transfer="cp_rm")
-    importer = Importer(data_dir, account, options, cancel=cancel, on_file=on_file)
-    importer.acknowledgement = _ack_for(data_dir, account, importer)
-    report = importer.run(make_plan(data_dir, [str(src)]))
+    plan = make_plan(data_dir, [str(src)])
+    ack = acknowledge_all(get_transfer("cp_rm"), account, plan.file_count, plan.total_bytes)
+    importer = Importer(
+        data_dir, account, ImportOptions(transfer="cp_rm"), cancel=cancel, on_file=on_file, acknowledgement=ack
+    )
+    report = importer.run(plan)
     assert report.exit_code == 4 and report.state == "cancelled"
     assert snapshot(src) == before
     done = [o for o in report.files if o.state == "done"]
     stored = [p for p in data_dir.repository.rglob("*.raw")]
     assert len(stored) == len(done) == report.filesets_created
     with data_dir.session() as s:
-        from sqlalchemy import func, select
-
-        from engine.catalog.models import Fileset
-
         assert s.scalar(select(func.count()).select_from(Fileset).where(Fileset.state == "pending")) == 0
-
-
-def _ack_for(data_dir, account, importer):
-    try:
-        from engine.responsibilities import acknowledge_all
-    except ImportError:
-        return None
-    return acknowledge_all(importer.transfer, account, 40, 40 << 20)
 
 
 def test_deleting_an_ln_s_fileset_removes_links_never_originals(data_dir, cli, tmp_path):

@@ -1,0 +1,276 @@
+"""Every check that can be made before anything is written, for every transfer at once.
+
+One pass over the selection gathers the facts (per file, or per folder where that is enough);
+each transfer then gets the findings that apply to it, decided by what the transfer is: in place,
+same filesystem only, deleting its sources, or making copies.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from engine.checks.facts import free_bytes, mount_of, protected_hardlinks
+from engine.checks.findings import CheckReport, Finding, Severity, finding
+from engine.config import Policy
+from engine.errors import ChecksFailed, EngineError
+from engine.paths import needs_sanitising, render_template
+from engine.plan import ImportPlan, registered_client_paths
+from engine.transfers import Transfer, get_transfer, transfer_names
+from engine.units import human_size
+
+SPACE_MARGIN = 1.02  # copies need their size plus a little room for logs and the catalog
+
+
+@dataclass
+class _Facts:
+    unreadable: list[str] = field(default_factory=list)
+    recent: list[str] = field(default_factory=list)
+    writable: list[str] = field(default_factory=list)
+    temporary: list[str] = field(default_factory=list)
+    in_data_dir: list[str] = field(default_factory=list)
+    other_filesystem: list[str] = field(default_factory=list)
+    hardlink_refused: list[str] = field(default_factory=list)
+    undeletable: list[str] = field(default_factory=list)
+    to_sanitise: list[str] = field(default_factory=list)
+    imported: list[str] = field(default_factory=list)
+    incomplete: list[str] = field(default_factory=list)
+    repository_problem: str = ""
+    free: int = 0
+
+
+def run_checks(data_dir, plan: ImportPlan, account, transfers: list[Transfer | str] | None = None) -> CheckReport:
+    """Findings for each transfer given (default: every transfer known, plugins included)."""
+    started = time.perf_counter()
+    policy = data_dir.settings.policy
+    facts = _gather(data_dir, plan, account, policy)
+    report = CheckReport()
+    for item in transfers or transfer_names():
+        if isinstance(item, Transfer):
+            transfer = item
+        else:
+            try:
+                transfer = get_transfer(item)
+            except EngineError as exc:  # a broken plugin is a finding of its own, not a crash
+                report.by_transfer[item] = [finding("plugin-broken", Severity.ERROR, str(exc))]
+                continue
+        report.by_transfer[transfer.name] = _findings_for(transfer, facts, plan, policy)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def refuse_on_errors(report: CheckReport, transfer: Transfer) -> None:
+    errors = report.errors(transfer.name)
+    if errors:
+        raise ChecksFailed(errors, f"{errors[0].message} Nothing was imported.", errors[0].hint)
+
+
+def _gather(data_dir, plan: ImportPlan, account, policy: Policy) -> _Facts:
+    facts = _Facts()
+    data_root = os.path.realpath(data_dir.root) + os.sep
+    temp_roots = tuple(os.path.realpath(p).rstrip(os.sep) + os.sep for p in policy.temporary_paths)
+    repo_dev = os.stat(data_dir.repository).st_dev
+    euid = os.geteuid()
+    strict_links = euid != 0 and protected_hardlinks()
+    now = time.time()
+    # Per folder, once: (real path, stat, may delete names in it, path needs sanitising).
+    folders: dict[str, tuple[str, os.stat_result | None, bool, bool]] = {}
+    temp_devices: dict[int, bool] = {}
+    for fs in plan.filesets:
+        if fs.problems:
+            facts.incomplete.extend(fs.problems)
+        for f in fs.files:
+            path = f.path
+            folder = os.path.dirname(path)
+            info = folders.get(folder)
+            if info is None:
+                try:
+                    folder_st = os.stat(folder)
+                except OSError:
+                    folder_st = None
+                info = folders[folder] = (
+                    os.path.realpath(folder) + os.sep,
+                    folder_st,
+                    folder_st is not None and (euid == 0 or os.access(folder, os.W_OK | os.X_OK)),
+                    any(needs_sanitising(part) for part in folder.split(os.sep)),
+                )
+            real_folder, folder_st, folder_deletable, folder_needs_sanitising = info
+            if not os.access(path, os.R_OK):
+                facts.unreadable.append(path)
+            if f.mtime > now - policy.recently_modified_seconds:
+                facts.recent.append(path)
+            if f.mode & 0o222:
+                facts.writable.append(path)
+            if f.dev not in temp_devices:
+                mount = mount_of(f.dev)
+                temp_devices[f.dev] = bool(mount and mount.fstype in policy.temporary_fs_types)
+            if temp_devices[f.dev] or real_folder.startswith(temp_roots) or path.startswith(temp_roots):
+                facts.temporary.append(path)
+            if real_folder.startswith(data_root):
+                facts.in_data_dir.append(path)
+            if f.dev != repo_dev:
+                facts.other_filesystem.append(path)
+            if strict_links and f.uid != euid and not os.access(path, os.R_OK | os.W_OK):
+                facts.hardlink_refused.append(path)
+            if not folder_deletable or (euid and _sticky_refuses(folder_st, f.uid, euid)):
+                facts.undeletable.append(path)
+            if folder_needs_sanitising or needs_sanitising(os.path.basename(path)):
+                facts.to_sanitise.append(path)
+    facts.imported = sorted(registered_client_paths(data_dir, plan))
+    facts.repository_problem = _probe_repository(data_dir, account)
+    facts.free = free_bytes(data_dir.repository)
+    return facts
+
+
+def _sticky_refuses(folder_st: os.stat_result, file_uid: int, euid: int) -> bool:
+    """In a sticky folder (like /tmp) only the owner of a file or of the folder may delete it."""
+    return bool(folder_st.st_mode & 0o1000) and euid not in (file_uid, folder_st.st_uid)
+
+
+def _probe_repository(data_dir, account) -> str:
+    """Create, read back and remove a file where this account's filesets will go; '' when fine."""
+    prefix, rest = render_template(data_dir.settings.template, account.name, account.id, datetime.now())
+    target = os.path.join(data_dir.repository, prefix, os.path.dirname(rest))
+    try:
+        os.makedirs(target, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=".write-test-", dir=target)
+        try:
+            os.write(fd, b"probe")
+            with open(probe, "rb") as f:
+                if f.read() != b"probe":
+                    return f"a test file written in {target} read back differently"
+        finally:
+            os.close(fd)
+            os.unlink(probe)
+    except OSError as exc:
+        return f"{target}: {exc.strerror}"
+    return ""
+
+
+def _findings_for(transfer: Transfer, facts: _Facts, plan: ImportPlan, policy: Policy) -> list[Finding]:
+    out: list[Finding] = []
+    E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO  # noqa: E741
+
+    def add(paths, code, severity, message, hint=""):
+        if paths:
+            out.append(finding(code, severity, message.format(n=len(paths)), hint, paths))
+
+    if facts.repository_problem:
+        out.append(
+            finding(
+                "repository-not-writable",
+                E,
+                f"The repository cannot store new files for this account ({facts.repository_problem}).",
+                "Ask the administrator to let this account write to the data dir's ManagedRepository folder.",
+            )
+        )
+    add(
+        facts.unreadable,
+        "source-unreadable",
+        E,
+        "{n} files cannot be read by this account.",
+        "Give this account read permission (for example: chmod o+r FILE), or import as the files' owner.",
+    )
+    add(
+        facts.in_data_dir,
+        "source-in-repository",
+        E,
+        "{n} selected files are inside the data dir itself.",
+        "Select the original files, not what the repository already holds.",
+    )
+    add(
+        facts.incomplete,
+        "incomplete-set",
+        E,
+        "{n} multi-file sets are missing a member and cannot be imported whole.",
+        "Put the missing files back next to the others, or leave the set out.",
+    )
+    if transfer.in_place and policy.temporary_storage != "allow":
+        add(
+            facts.temporary,
+            "temporary-storage",
+            E if policy.temporary_storage == "error" else W,
+            "{n} files are on temporary storage, which is emptied on restart; the repository would lose them.",
+            "Move the files to permanent storage first, or choose a copying transfer such as cp or upload.",
+        )
+    if transfer.in_place and not transfer.deletes_sources and policy.writable_sources != "allow":
+        add(
+            facts.writable,
+            "sources-writable",
+            E if policy.writable_sources == "error" else W,
+            "{n} originals can still be changed; an edit would silently alter the imported images.",
+            "Make them read-only after import (--make-read-only, or the option in the wizard).",
+        )
+    if transfer.same_filesystem:
+        add(
+            facts.other_filesystem,
+            "cross-filesystem",
+            E,
+            "{n} files are on a different filesystem from the repository, so hard links are impossible.",
+            "Use ln_s (a symbolic link) or cp instead, or keep the data on the repository's filesystem.",
+        )
+        add(
+            facts.hardlink_refused,
+            "protected-hardlinks",
+            E,
+            "{n} files belong to another account and are not writable by this one; the kernel's "
+            "hard-link protection refuses to link them.",
+            "Import as the files' owner, make them writable for this account, or use ln_s or cp.",
+        )
+    if transfer.deletes_sources:
+        add(
+            facts.undeletable,
+            "sources-not-deletable",
+            E,
+            "{n} originals cannot be deleted by this account after the import (their folders are not writable).",
+            "Give this account write permission on those folders, or use the transfer without _rm.",
+        )
+    if transfer.space in ("doubled", "moved") and not transfer.same_filesystem:
+        needed = int(plan.total_bytes * SPACE_MARGIN)
+        if needed > facts.free:
+            out.append(
+                finding(
+                    "not-enough-space",
+                    E,
+                    f"The repository has {human_size(facts.free)} free but this import needs about {human_size(needed)}.",
+                    "Free space in the repository, import fewer files at once, or use an in-place transfer.",
+                )
+            )
+    add(
+        facts.recent,
+        "recently-modified",
+        W,
+        "{n} files were modified less than a minute ago and may still be being written.",
+        "Wait until the acquisition has finished, then check again.",
+    )
+    add(
+        facts.to_sanitise,
+        "names-sanitised",
+        W,
+        "{n} files have characters in their paths that the repository stores replaced (for example ':' as ';').",
+        "Nothing needs doing; rename them first if the exact names matter to you.",
+    )
+    add(
+        facts.imported,
+        "already-imported",
+        W,
+        "{n} files were imported before from the same paths.",
+        "Use --exclude clientpath (or the wizard's option) to skip them.",
+    )
+    add(
+        [s.path for s in plan.skipped],
+        "skipped",
+        I,
+        "{n} entries are not files that can be imported and will be skipped.",
+    )
+    out.append(
+        finding(
+            "selection",
+            I,
+            f"{plan.file_count} files in {len(plan.filesets)} filesets, {human_size(plan.total_bytes)} in all.",
+        )
+    )
+    return out
