@@ -98,7 +98,7 @@ class Importer:
         require_acknowledgement(self.transfer, self.account, plan.file_count, plan.total_bytes, self.acknowledgement)
         self.progress.update(phase="checking")
         if checks is None or self.transfer.name not in checks.by_transfer:
-            checks = run_checks(self.data_dir, plan, self.account, [self.transfer])
+            checks = run_checks(self.data_dir, plan, self.account, [self.transfer], opts.make_read_only)
         refuse_on_errors(checks, self.transfer)
         dataset_id = resolve_target(self.data_dir, opts.target, self.account.id)
         job_id, log_path = start_job(

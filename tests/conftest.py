@@ -124,3 +124,54 @@ def tmpfs(tmp_path):
     mount_tmpfs(mnt)
     yield mnt
     unmount(mnt)
+
+
+NOBODY = 65534
+
+
+def run_as_nobody(fn, *args):
+    """Run fn(*args) in a child process with uid and gid 65534 and no groups, and return its result.
+
+    This is what `setpriv --reuid=65534 --regid=65534 --clear-groups` does before it execs; here the
+    child keeps the interpreter it has, because this machine's Python lives under /root (mode 700),
+    where another uid could not start it. The kernel checks the child exactly as any nobody process.
+    """
+    import json as _json
+
+    if os.geteuid() != 0:
+        pytest.skip("dropping to another uid needs root")
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # child
+        os.close(read_fd)
+        status = 0
+        try:
+            os.setgroups([])
+            os.setresgid(NOBODY, NOBODY, NOBODY)
+            os.setresuid(NOBODY, NOBODY, NOBODY)
+            payload = {"ok": fn(*args)}
+        except BaseException as exc:  # reported to the parent, which fails the test with it
+            payload = {"error": f"{type(exc).__name__}: {exc}"}
+            status = 1
+        with os.fdopen(write_fd, "w") as f:
+            _json.dump(payload, f)
+        os._exit(status)
+    os.close(write_fd)
+    with os.fdopen(read_fd) as f:
+        payload = _json.loads(f.read() or '{"error": "the child died"}')
+    os.waitpid(pid, 0)
+    if "error" in payload:
+        raise AssertionError(payload["error"])
+    return payload["ok"]
+
+
+@pytest.fixture
+def open_tmp():
+    """A temporary folder every uid can enter (pytest's own are private to root)."""
+    import shutil
+    import tempfile
+
+    path = Path(tempfile.mkdtemp(prefix="inplace-test-"))
+    path.chmod(0o755)
+    yield path
+    shutil.rmtree(path, ignore_errors=True)

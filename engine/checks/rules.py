@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from engine.checks.facts import free_bytes, mount_of, protected_hardlinks
+from engine.checks.facts import free_bytes, mount_of, protected_hardlinks, refresh_mounts
 from engine.checks.findings import CheckReport, Finding, Severity, finding
 from engine.config import Policy
 from engine.errors import ChecksFailed, EngineError
@@ -42,9 +42,13 @@ class _Facts:
     free: int = 0
 
 
-def run_checks(data_dir, plan: ImportPlan, account, transfers: list[Transfer | str] | None = None) -> CheckReport:
-    """Findings for each transfer given (default: every transfer known, plugins included)."""
+def run_checks(
+    data_dir, plan: ImportPlan, account, transfers: list[Transfer | str] | None = None, make_read_only: bool = False
+) -> CheckReport:
+    """Findings for each transfer given (default: every transfer known, plugins included).
+    With `make_read_only`, writable originals are no problem: the import will protect them."""
     started = time.perf_counter()
+    refresh_mounts()  # disks come and go between checks
     policy = data_dir.settings.policy
     facts = _gather(data_dir, plan, account, policy)
     report = CheckReport()
@@ -57,7 +61,7 @@ def run_checks(data_dir, plan: ImportPlan, account, transfers: list[Transfer | s
             except EngineError as exc:  # a broken plugin is a finding of its own, not a crash
                 report.by_transfer[item] = [finding("plugin-broken", Severity.ERROR, str(exc))]
                 continue
-        report.by_transfer[transfer.name] = _findings_for(transfer, facts, plan, policy)
+        report.by_transfer[transfer.name] = _findings_for(transfer, facts, plan, policy, make_read_only)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -150,7 +154,9 @@ def _probe_repository(data_dir, account) -> str:
     return ""
 
 
-def _findings_for(transfer: Transfer, facts: _Facts, plan: ImportPlan, policy: Policy) -> list[Finding]:
+def _findings_for(
+    transfer: Transfer, facts: _Facts, plan: ImportPlan, policy: Policy, make_read_only: bool
+) -> list[Finding]:
     out: list[Finding] = []
     E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO  # noqa: E741
 
@@ -196,7 +202,9 @@ def _findings_for(transfer: Transfer, facts: _Facts, plan: ImportPlan, policy: P
             "{n} files are on temporary storage, which is emptied on restart; the repository would lose them.",
             "Move the files to permanent storage first, or choose a copying transfer such as cp or upload.",
         )
-    if transfer.in_place and not transfer.deletes_sources and policy.writable_sources != "allow":
+    if transfer.in_place and not transfer.deletes_sources and make_read_only:
+        add(facts.writable, "sources-made-read-only", I, "{n} originals will be made read-only after the import.")
+    elif transfer.in_place and not transfer.deletes_sources and policy.writable_sources != "allow":
         add(
             facts.writable,
             "sources-writable",
@@ -235,7 +243,8 @@ def _findings_for(transfer: Transfer, facts: _Facts, plan: ImportPlan, policy: P
                 finding(
                     "not-enough-space",
                     E,
-                    f"The repository has {human_size(facts.free)} free but this import needs about {human_size(needed)}.",
+                    f"The repository has {human_size(facts.free)} free, "
+                    f"but this import needs about {human_size(needed)}.",
                     "Free space in the repository, import fewer files at once, or use an in-place transfer.",
                 )
             )

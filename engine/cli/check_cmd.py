@@ -42,9 +42,9 @@ def print_report(report: CheckReport, out, transfers: list[str] | None = None) -
                 print(f"            for example: {', '.join(f.examples)}{more}", file=out)
 
 
-def check_before_import(data_dir, plan, account, transfer: Transfer, quiet: bool) -> CheckReport:
+def check_before_import(data_dir, plan, account, transfer: Transfer, quiet: bool, make_read_only: bool) -> CheckReport:
     """Run the checks for this transfer; refuse on errors, show warnings."""
-    report = run_checks(data_dir, plan, account, [transfer])
+    report = run_checks(data_dir, plan, account, [transfer], make_read_only)
     errors, warnings = report.errors(transfer.name), report.warnings(transfer.name)
     if errors or (warnings and not quiet):
         print_report(report, sys.stderr)
@@ -61,7 +61,8 @@ def confirm_responsibilities(transfer: Transfer, account, plan, accept_flag: boo
         return acknowledge(transfer, account, statements)
     if not sys.stdin.isatty():
         raise ResponsibilitiesNotAccepted(
-            f"The {transfer.name} transfer needs you to accept its responsibilities, and there is no terminal to ask on.",
+            f"The {transfer.name} transfer needs you to accept its responsibilities, "
+            "and there is no terminal to ask on.",
             "Read them with 'inplace import --advanced-help', then pass --accept-responsibilities.",
         )
     print(f"Before {transfer.name} starts, please confirm each of these:", file=sys.stderr)

@@ -75,7 +75,7 @@ def import_with_progress(data_dir, account, paths, options: ImportOptions, args,
     transfer = get_transfer(options.transfer)
     get_algorithm(options.checksum_algorithm)
     plan = make_plan(data_dir, paths, options.exclude, options.checksum_algorithm)
-    checks = check_before_import(data_dir, plan, account, transfer, quiet=args.output == "json")
+    checks = check_before_import(data_dir, plan, account, transfer, args.output == "json", options.make_read_only)
     if accept is None:
         accept = args.accept_responsibilities
     ack = confirm_responsibilities(transfer, account, plan, accept)
