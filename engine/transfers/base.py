@@ -33,6 +33,7 @@ class Transfer:
     """Base class of all transfers, built-in or plugin. Subclasses set the class attributes."""
 
     name: ClassVar[str] = ""
+    spec: str = ""  # what get_transfer() was given: the name, or package.module:ClassName for a plugin
     summary: ClassVar[str] = ""
     in_place: ClassVar[bool] = False  # the repository depends on the original staying put
     deletes_sources: ClassVar[bool] = False

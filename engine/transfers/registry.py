@@ -19,7 +19,9 @@ def transfer_names(include_plugins: bool = True) -> list[str]:
 def get_transfer(name: str) -> Transfer:
     """An instance of the named transfer; unknown names and broken plugins give a plain error."""
     if name in BUILTIN_TRANSFERS:
-        return BUILTIN_TRANSFERS[name]()
+        instance = BUILTIN_TRANSFERS[name]()
+        instance.spec = name
+        return instance
     if name in entry_point_names(ENTRY_POINT_GROUP):
         cls = load_entry_point(ENTRY_POINT_GROUP, name, "transfer")
     elif "." in name or ":" in name:
@@ -32,6 +34,7 @@ def get_transfer(name: str) -> Transfer:
     if not (isinstance(cls, type) and issubclass(cls, Transfer)):
         raise PluginError(f"'{name}' is not a transfer.", "A transfer plugin must subclass engine.transfers.Transfer.")
     instance = cls()
+    instance.spec = name
     if not instance.name:
         instance.name = name
     return instance

@@ -1,0 +1,113 @@
+"""Every text the wizard shows, in one place, in our own words (engine texts live in the engine)."""
+
+APP_NAME = "In-place Import"
+WINDOW_TITLE = "Import images into the repository"
+
+# Start-up problems, printed on the terminal before any window exists.
+NO_DISPLAY = (
+    "inplace-wizard: there is no display to open a window on (DISPLAY is not set). "
+    "Connect with 'ssh -XC' or run it at the server's desktop; the command-line 'inplace' works without one."
+)
+X_REFUSED = (
+    "inplace-wizard: the X display {display} refused the connection ({reason}). "
+    "If you switched user with sudo or su, your X login cookie did not come along: run the wizard as the user "
+    "who connected, or pass the cookie on with 'xauth'."
+)
+X_UNREACHABLE = (
+    "inplace-wizard: the X display {display} cannot be reached ({reason}). "
+    "Check that X11 forwarding is on (ssh -XC) and that the session is still open."
+)
+NO_GUI_PACKAGES = (
+    "inplace-wizard: the GUI packages are not installed ({error}). Install with: pip install 'inplace-import[gui]'"
+)
+
+SIGNIN_TITLE = "Sign in"
+SIGNIN_SUBTITLE = "Choose the account that will own the imported images."
+DATA_DIR_LABEL = "Repository: {path} ({source})"
+SIGNIN_BUTTON = "Sign in"
+SIGNIN_OK = "Signed in as {name}."
+SIGNIN_WORKING = "Signing in…"
+REMEMBER = "Remember my password on this computer"
+NO_KEYRING = "Passwords cannot be remembered here: {reason}."
+KEYRING_CHECKING = "Looking for a password keyring…"
+FIRST_RUN_TITLE = "Welcome. There is no repository yet."
+FIRST_RUN_TEXT = (
+    "A personal repository will be created in {path}, with you as its first account. Choose a name and a password."
+)
+CREATE_BUTTON = "Create repository and account"
+PASSWORD_AGAIN = "Password again"
+PASSWORDS_DIFFER = "The two passwords differ."
+
+DATA_TITLE = "Data"
+DATA_SUBTITLE = "Add the files and folders to import, or drop them here."
+ADD_FILES = "Add files…"
+ADD_FOLDER = "Add folder…"
+REMOVE = "Remove"
+SCANNING = "Looking through the selection…"
+SCAN_SUMMARY = "{filesets} filesets, {files} files, {size}."
+SCAN_SKIPPED = "{count} entries will be skipped:"
+SCAN_IMPORTED = "{count} files were imported before."
+SKIP_IMPORTED = "Skip files that were imported before from the same place"
+SCAN_EMPTY = "Nothing to import yet."
+
+DEST_TITLE = "Destination"
+DEST_SUBTITLE = "Where the imported images appear in the repository."
+PROJECT = "Project"
+DATASET = "Dataset"
+NO_PROJECT = "(no project)"
+NO_DATASET = "(no dataset)"
+NEW_ITEM = "New…"
+NEW_PROJECT_NAME = "Name of the new project"
+NEW_DATASET_NAME = "Name of the new dataset"
+NAMING = "Name each fileset after"
+NAME_FIRST_FILE = "its first file (as selected)"
+NAME_CUSTOM = "this name:"
+
+TRANSFER_TITLE = "Transfer"
+TRANSFER_SUBTITLE = "How the files reach the repository. Transfers that cannot work here say why."
+CHECKING = "Checking what each transfer would need…"
+CAN_RUN = "can be used"
+CANNOT_RUN = "cannot be used here"
+ADVANCED = "Advanced"
+CHECKSUM = "Checksum algorithm"
+MAKE_READ_ONLY = "Make the originals read-only after the import (protects them from accidental edits)"
+WHAT_TO_DO = "What to do: {hint}"
+FOR_EXAMPLE = "For example: {paths}"
+
+RESP_TITLE = "Responsibilities"
+RESP_SUBTITLE = "Please read and tick each statement. The import starts when you press Import."
+RESP_NONE = "This transfer makes copies that the repository owns. There is nothing extra to take on."
+RESP_WARNINGS = "The checks also found these. Tick to confirm you have read them:"
+RESP_WARNINGS_READ = "I have read the warnings above"
+IMPORT_BUTTON = "Import"
+
+IMPORT_TITLE = "Importing"
+IMPORT_SUBTITLE = "You can keep working; the import runs in the background."
+PROGRESS_FILES = "{done} of {total} files, {bytes_done} of {bytes_total}"
+PROGRESS_RATE = "{rate}/s, {files_rate:.0f} files/s, about {left} left"
+PROGRESS_RATE_UNKNOWN = "Starting…"
+CANCEL = "Cancel import"
+CANCELLING = "Cancelling: the file being transferred is finished or undone, then the import stops."
+CANCELLED = "The import was cancelled. Completed filesets were kept; nothing half-done was left behind and no original was deleted."
+FINISHED = "The import has finished."
+FAILED_TO_RUN = "The import could not run: {message}"
+
+RESULTS_TITLE = "Results"
+FAILED_ONLY = "Show failed files only"
+RETRY = "Retry failed files"
+EXPORT_CSV = "Export CSV…"
+EXPORT_JSON = "Export JSON…"
+OPEN_LOG = "Show the log"
+COPY_ERROR = "Copy error"
+EXPORTED = "Saved {path}."
+RETRYING = "Retrying {count} files…"
+NOTHING_TO_RETRY = "No failed files to retry."
+
+COLUMNS = ["State", "Source", "Fileset", "Repository path", "Checksum", "Error"]
+
+CLOSE_RUNNING_TITLE = "An import is running"
+CLOSE_RUNNING_TEXT = (
+    "Closing now cancels the import. Completed filesets are kept and nothing half-done is left. Close anyway?"
+)
+
+FILESET_COLUMNS = ["Fileset", "Files", "Size", "Kind"]

@@ -1,0 +1,161 @@
+"""Sign in: the data dir in use, the account and password, and remembering it in a real keyring.
+
+On a first run with no data dir (or no account) the page offers to create both, so a newcomer
+reaches an import in well under a minute.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from pathlib import Path
+
+from PySide6.QtWidgets import QCheckBox, QFormLayout, QLineEdit, QPushButton, QVBoxLayout, QWizardPage
+
+from engine.accounts import authenticate, create_account, has_accounts, validate_new_account
+from engine.config import resolve_data_dir
+from engine.datadir import DataDir
+from gui import keyring_store, texts
+from gui.widgets import message_label, named
+
+
+def _open(root) -> tuple[DataDir, bool]:
+    """Open the data dir if it exists; tell whether it already has accounts (worker thread)."""
+    data_dir = DataDir(Path(root))
+    if not data_dir.exists():
+        return data_dir, False
+    data_dir.require()
+    return data_dir, has_accounts(data_dir)
+
+
+def _create(data_dir: DataDir, name: str, password: str):
+    validate_new_account(name, password)
+    data_dir.create()
+    create_account(data_dir, name, password, admin=True)
+    return authenticate(data_dir, name, password)
+
+
+class SignInPage(QWizardPage):
+    def __init__(self, state, ops, data_dir_override=None) -> None:
+        super().__init__()
+        self.state, self.ops = state, ops
+        self._override = data_dir_override
+        self.first_run = False
+        self.keyring_usable = False
+        self.setTitle(texts.SIGNIN_TITLE)
+        self.setSubTitle(texts.SIGNIN_SUBTITLE)
+        self.location = message_label("data_dir_label")
+        self.welcome = message_label("first_run_label")
+        self.name = named(QLineEdit(), "account_name", "Account name")
+        self.password = named(QLineEdit(), "password", "Password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password_again = named(QLineEdit(), "password_again", texts.PASSWORD_AGAIN)
+        self.password_again.setEchoMode(QLineEdit.EchoMode.Password)
+        self.remember = named(QCheckBox(texts.REMEMBER), "remember_password", texts.REMEMBER)
+        self.keyring_note = message_label("keyring_note")
+        self.sign_in_button = named(QPushButton(texts.SIGNIN_BUTTON), "sign_in", texts.SIGNIN_BUTTON)
+        self.create_button = named(QPushButton(texts.CREATE_BUTTON), "create_account", texts.CREATE_BUTTON)
+        self.status = message_label("signin_status")
+
+        form = QFormLayout()
+        form.addRow("&Account:", self.name)
+        form.addRow("&Password:", self.password)
+        form.addRow(texts.PASSWORD_AGAIN + ":", self.password_again)
+        self._again_label = form.labelForField(self.password_again)
+        layout = QVBoxLayout(self)
+        for w in (self.location, self.welcome):
+            layout.addWidget(w)
+        layout.addLayout(form)
+        for w in (self.remember, self.keyring_note, self.sign_in_button, self.create_button, self.status):
+            layout.addWidget(w)
+        layout.addStretch()
+
+        self.sign_in_button.clicked.connect(self.submit)
+        self.create_button.clicked.connect(self.submit)
+        self.password.returnPressed.connect(self.submit)
+        self.password_again.returnPressed.connect(self.submit)
+        self.name.textEdited.connect(self._forget_account)
+        self.password.textEdited.connect(self._forget_account)
+        self.name.editingFinished.connect(lambda: self.ops.start(self._prefill_password()))
+        self._set_first_run(False)
+        self.remember.hide()
+        self.keyring_note.setText(texts.KEYRING_CHECKING)
+
+    # --- start-up: find the data dir and the keyring, both off the GUI thread -----------------
+
+    def initializePage(self) -> None:  # noqa: N802 (Qt's name)
+        root, source = (self._override, "chosen for this session") if self._override else resolve_data_dir()
+        self.state.data_dir_source = source
+        self.location.setText(texts.DATA_DIR_LABEL.format(path=root, source=source))
+        self.name.setText(os.environ.get("INPLACE_USER") or getpass.getuser())
+        self.ops.start(self._find_data_dir(root))
+        self.ops.start(self._find_keyring())
+
+    async def _find_data_dir(self, root) -> None:
+        try:
+            data_dir, has_users = await self.ops.run(_open, root)
+        except Exception as exc:
+            self.status.setText(str(exc))
+            return
+        self.state.data_dir = data_dir
+        self._set_first_run(not has_users)
+        if self.first_run:
+            self.welcome.setText(f"<b>{texts.FIRST_RUN_TITLE}</b><br>{texts.FIRST_RUN_TEXT.format(path=root)}")
+        await self._prefill_password()
+
+    async def _find_keyring(self) -> None:
+        problem = await keyring_store.keyring_problem(self.ops)
+        self.keyring_usable = not problem
+        self.remember.setVisible(self.keyring_usable)
+        self.keyring_note.setVisible(bool(problem))
+        self.keyring_note.setText(texts.NO_KEYRING.format(reason=problem) if problem else "")
+        await self._prefill_password()
+
+    async def _prefill_password(self) -> None:
+        if not (self.keyring_usable and self.state.data_dir and not self.first_run and self.name.text()):
+            return
+        saved = await keyring_store.load_password(self.ops, str(self.state.data_dir.root), self.name.text())
+        if saved and not self.password.text():
+            self.password.setText(saved)
+            self.remember.setChecked(True)
+
+    def _set_first_run(self, first: bool) -> None:
+        self.first_run = first
+        for w in (self.welcome, self.password_again, self._again_label, self.create_button):
+            w.setVisible(first)
+        self.sign_in_button.setVisible(not first)
+
+    # --- signing in ---------------------------------------------------------------------------
+
+    def _forget_account(self) -> None:
+        if self.state.account is not None:
+            self.state.account = None
+            self.completeChanged.emit()
+
+    def submit(self) -> None:
+        if self.state.data_dir is None:
+            return
+        if self.first_run and self.password.text() != self.password_again.text():
+            self.status.setText(texts.PASSWORDS_DIFFER)
+            return
+        self.status.setText(texts.SIGNIN_WORKING)
+        self.ops.start(self._sign_in(self.name.text().strip(), self.password.text()))
+
+    async def _sign_in(self, name: str, password: str) -> None:
+        try:
+            if self.first_run:
+                account = await self.ops.run(_create, self.state.data_dir, name, password)
+                self._set_first_run(False)
+            else:
+                account = await self.ops.run(authenticate, self.state.data_dir, name, password)
+        except Exception as exc:
+            self.status.setText(str(exc))
+            return
+        self.state.account = account
+        self.status.setText(texts.SIGNIN_OK.format(name=account.name))
+        self.completeChanged.emit()
+        if self.keyring_usable and self.remember.isChecked():
+            await keyring_store.save_password(self.ops, str(self.state.data_dir.root), name, password)
+
+    def isComplete(self) -> bool:  # noqa: N802
+        return self.state.account is not None

@@ -1,0 +1,18 @@
+"""A transfer that fails the first time it meets a file named '*flaky*', as a flaky network share would."""
+
+import errno
+
+from tests.plugins.sample_transfers import PythonCopyTransfer
+
+attempted: set[str] = set()
+
+
+class FlakyCopy(PythonCopyTransfer):
+    name = "flaky_cp"
+    summary = "Copy, but fail once on files named *flaky*."
+
+    def create(self, task):
+        if "flaky" in task.source and task.source not in attempted:
+            attempted.add(task.source)
+            raise OSError(errno.EIO, "Input/output error")
+        return super().create(task)
