@@ -88,7 +88,10 @@ PROGRESS_RATE = "{rate}/s, {files_rate:.0f} files/s, about {left} left"
 PROGRESS_RATE_UNKNOWN = "Starting…"
 CANCEL = "Cancel import"
 CANCELLING = "Cancelling: the file being transferred is finished or undone, then the import stops."
-CANCELLED = "The import was cancelled. Completed filesets were kept; nothing half-done was left behind and no original was deleted."
+CANCELLED = (
+    "The import was cancelled. Completed filesets were kept; "
+    "nothing half-done was left behind and no original was deleted."
+)
 FINISHED = "The import has finished."
 FAILED_TO_RUN = "The import could not run: {message}"
 

@@ -1,0 +1,194 @@
+"""Each page's validation, sign-in with and without a keyring, the first run, and start-up checks."""
+
+import os
+import subprocess
+import sys
+
+from PySide6.QtWidgets import QWidget
+
+from engine.accounts import has_accounts
+from engine.datadir import DataDir
+from gui.wizard import PageId
+from tests.conftest import PASSWORD, REPO, make_tree
+from tests.gui.conftest import click_next, sign_in, walk_to_transfer
+
+
+def test_wrong_password_keeps_next_disabled(qtbot, wizard):
+    sign_in(qtbot, wizard, password="wrong")
+    page = wizard.currentPage()
+    assert not page.isComplete() and "failed" in page.status.text()
+    sign_in(qtbot, wizard)
+    assert page.isComplete()
+    page.password.setText("edited")
+    page.password.textEdited.emit("edited")
+    assert not page.isComplete()  # changing the password signs out again
+
+
+def test_without_a_keyring_the_option_is_hidden_with_a_reason(qtbot, wizard):
+    page = wizard.currentPage()
+    qtbot.waitUntil(lambda: page.keyring_note.text() != "Looking for a password keyring…", timeout=5000)
+    assert not page.remember.isVisible()
+    assert page.keyring_note.isVisible() and "cannot be remembered" in page.keyring_note.text()
+
+
+def test_with_a_keyring_the_password_is_remembered_and_offered_next_time(qtbot, make_wizard, data_dir, memory_keyring):
+    first = make_wizard()
+    page = first.currentPage()
+    qtbot.waitUntil(lambda: page.keyring_usable, timeout=5000)
+    assert page.remember.isVisible() and not page.keyring_note.isVisible()
+    page.remember.setChecked(True)
+    sign_in(qtbot, first)
+    qtbot.waitUntil(lambda: bool(memory_keyring.store), timeout=5000)
+    assert list(memory_keyring.store.values()) == [PASSWORD]
+    second = make_wizard()
+    page2 = second.currentPage()
+    page2.name.setText("alice")
+    qtbot.waitUntil(lambda: page2.password.text() == PASSWORD, timeout=5000)
+    assert page2.remember.isChecked()
+
+
+def test_first_run_creates_the_data_dir_and_account(qtbot, make_wizard, tmp_path, no_keyring):
+    root = tmp_path / "fresh"
+    w = make_wizard(root)
+    page = w.currentPage()
+    qtbot.waitUntil(lambda: page.first_run and page.create_button.isVisible(), timeout=5000)
+    assert "no repository yet" in page.welcome.text()
+    page.name.setText("newcomer")
+    page.password.setText("s3cret!")
+    page.password_again.setText("typo")
+    page.submit()
+    assert "differ" in page.status.text() and not page.isComplete()
+    page.password_again.setText("s3cret!")
+    page.submit()
+    qtbot.waitUntil(page.isComplete, timeout=10000)
+    assert has_accounts(DataDir(root))
+
+
+def test_data_page_needs_something_to_import(qtbot, wizard, tmp_path):
+    sign_in(qtbot, wizard)
+    click_next(qtbot, wizard)
+    page = wizard.currentPage()
+    assert not page.isComplete()
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    page.add_paths([str(empty)])
+    qtbot.waitUntil(lambda: not page.scanning, timeout=5000)
+    assert not page.isComplete()  # a folder with nothing importable
+    os.mkfifo(empty / "pipe")
+    (empty / "img.tif").write_bytes(b"x")
+    page.add_paths([str(empty / "img.tif")])
+    qtbot.waitUntil(page.isComplete, timeout=5000)
+    page.selection.setCurrentRow(1)
+    page.remove.click()
+    assert wizard.state.paths == [str(empty)]
+    qtbot.waitUntil(page.isComplete, timeout=5000)
+    assert page.skipped.isVisible() and "named pipe" in page.skipped.toPlainText()
+
+
+def test_destination_page_validates_new_names_and_builds_the_target(qtbot, wizard, tmp_path):
+    from gui.wizard.destination_page import NEW
+
+    (tmp_path / "a.tif").write_bytes(b"a")
+    sign_in(qtbot, wizard)
+    click_next(qtbot, wizard)
+    wizard.currentPage().add_paths([str(tmp_path / "a.tif")])
+    click_next(qtbot, wizard)
+    page = wizard.currentPage()
+    qtbot.waitUntil(lambda: page.project.count() >= 2, timeout=5000)
+    assert page.isComplete() and page.target() is None
+    page.project.setCurrentIndex(page.project.findData(NEW))
+    assert not page.isComplete()
+    page.new_project.setText("Screen")
+    page.dataset.setCurrentIndex(page.dataset.findData(NEW))
+    assert not page.isComplete()
+    page.new_dataset.setText("Plate 1")
+    page.name_custom.setChecked(True)
+    assert not page.isComplete()
+    page.custom_name.setText("run 7")
+    assert page.isComplete()
+    click_next(qtbot, wizard)
+    assert wizard.state.target.project_name == "Screen" and wizard.state.target.dataset_name == "Plate 1"
+    assert wizard.state.fileset_name == "run 7"
+
+
+def test_responsibilities_page_needs_every_statement_ticked(qtbot, wizard, tmp_path):
+    make_tree(tmp_path / "src")
+    walk_to_transfer(qtbot, wizard, [tmp_path / "src"]).select("cp_rm")
+    click_next(qtbot, wizard)
+    page = wizard.currentPage()
+    assert wizard.currentId() == PageId.RESPONSIBILITIES
+    labels = " ".join(w.text() for w in page.findChildren(QWidget) if hasattr(w, "text") and isinstance(w.text(), str))
+    assert "6 original files" in labels and "bytes) will be deleted" in labels
+    for box in page.boxes[:-1]:
+        box.setChecked(True)
+        assert not page.isComplete()
+    page.boxes[-1].setChecked(True)
+    assert page.isComplete()
+
+
+def _inside(widget, kinds) -> bool:
+    """Part of another control (a combo box's popup list, a table's corner button)."""
+    parent = widget.parent()
+    while parent is not None:
+        if isinstance(parent, kinds):
+            return True
+        parent = parent.parent()
+    return False
+
+
+def test_every_control_has_an_object_name_and_accessible_name(qtbot, wizard):
+    from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QAbstractScrollArea, QComboBox, QLineEdit
+
+    controls = (QAbstractButton, QLineEdit, QComboBox, QAbstractScrollArea)
+    missing = []
+    for page_id in PageId:
+        for w in wizard.page(page_id).findChildren(QWidget):
+            internal = w.objectName().startswith("qt_") or _inside(w, (QAbstractItemView, QComboBox))
+            if isinstance(w, controls) and not internal and not (w.objectName() and w.accessibleName()):
+                missing.append((page_id.name, type(w).__name__, w.objectName()))
+    assert missing == []
+
+
+def test_the_whole_flow_works_from_the_keyboard(qtbot, wizard, data_dir, tmp_path):
+    from PySide6.QtCore import Qt
+
+    (tmp_path / "k.tif").write_bytes(b"k")
+    page = wizard.currentPage()
+    qtbot.waitUntil(lambda: wizard.state.data_dir is not None, timeout=5000)
+    page.name.setFocus()
+    page.name.selectAll()
+    qtbot.keyClicks(page.name, "alice")
+    qtbot.keyClick(page.name, Qt.Key.Key_Tab)
+    qtbot.keyClicks(page.password, PASSWORD)
+    qtbot.keyClick(page.password, Qt.Key.Key_Return)
+    qtbot.waitUntil(page.isComplete, timeout=10000)
+    qtbot.keyClick(wizard, Qt.Key.Key_Return)  # Next is the default button
+    qtbot.waitUntil(lambda: wizard.currentId() == PageId.DATA, timeout=5000)
+    assert wizard.currentPage().add_files.focusPolicy() & Qt.FocusPolicy.TabFocus
+
+
+def test_no_display_is_a_clear_message_and_a_non_zero_exit():
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    result = subprocess.run(
+        [sys.executable, "-m", "gui.app"], capture_output=True, text=True, env=env, cwd=REPO, timeout=60
+    )
+    assert result.returncode == 2
+    assert "no display" in result.stderr and "Traceback" not in result.stderr
+    env["DISPLAY"] = ":93"  # nothing listens there
+    result = subprocess.run(
+        [sys.executable, "-m", "gui.app"], capture_output=True, text=True, env=env, cwd=REPO, timeout=60
+    )
+    assert result.returncode == 2 and "cannot be reached" in result.stderr
+
+
+def test_remote_display_settings_are_applied_before_qt_starts(monkeypatch):
+    from gui.display import is_remote_display, prepare_environment
+
+    for var in ("QT_XCB_NO_MITSHM", "QT_XCB_GL_INTEGRATION", "SSH_CONNECTION", "SSH_CLIENT"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("DISPLAY", ":0")
+    assert not is_remote_display()
+    monkeypatch.setenv("DISPLAY", "localhost:10.0")
+    monkeypatch.setenv("SSH_CONNECTION", "10.0.0.2 5022 10.0.0.1 22")
+    assert prepare_environment() is True
+    assert os.environ["QT_XCB_NO_MITSHM"] == "1" and os.environ["QT_XCB_GL_INTEGRATION"] == "none"
