@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 SYSTEM_PACKAGES=(xvfb xdotool imagemagick fonts-dejavu-core libegl1 libgl1 libx11-6 libdbus-1-3
   libfontconfig1 libfreetype6 libglib2.0-0 libxkbcommon0 libxcb-cursor0 libxcb-icccm4 libxcb-image0
-  libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxkbcommon-x11-0 binutils)
+  libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxkbcommon-x11-0 xauth binutils)
 
 install_system_packages() {
   local missing=()
