@@ -132,7 +132,8 @@ class ImportPage(QWizardPage):
         self.status.setText(f"{text} {' '.join(extra)}")
         self.log.appendPlainText(report.summary())
         self.completeChanged.emit()
-        self.wizard().button(self.wizard().WizardButton.NextButton).setFocus()
+        if self.wizard():
+            self.wizard().button(self.wizard().WizardButton.NextButton).setFocus()
 
     def _failed(self, message: str) -> None:
         self.done = False
