@@ -1,10 +1,13 @@
 # The two commands of the README: `make run` and `make test`. Both set everything up first.
-.PHONY: setup run test bench lint
+.PHONY: setup run demo test bench
 
 setup:
 	@scripts/setup.sh
 
 run: setup
+	.venv/bin/inplace-wizard
+
+demo: setup
 	.venv/bin/inplace demo
 
 test: setup
@@ -14,3 +17,4 @@ test: setup
 
 bench: setup
 	.venv/bin/python bench/bench_import.py
+	.venv/bin/python bench/bench_gui_stall.py

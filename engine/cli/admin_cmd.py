@@ -92,11 +92,13 @@ def run_demo(args) -> int:
     args.user = DEMO_ACCOUNT
     os.environ["INPLACE_PASSWORD"] = password_file.read_text().strip()
     account = sign_in(data_dir, args)
-    sources = generate_demo_folder(data_dir.root / "demo-sources")
+    # Beside the data dir, never inside it: the checks refuse sources inside the repository.
+    sources = generate_demo_folder(data_dir.root.with_name(data_dir.root.name + "-demo-sources"))
     print(f"Importing {sources} with ln_s into {data_dir.root} ...")
     args.output = "human"
+    options = ImportOptions(transfer="ln_s", make_read_only=True)
     # The demo links only files it generated itself, so it accepts the responsibilities on the user's behalf.
-    return import_with_progress(data_dir, account, [str(sources)], ImportOptions(transfer="ln_s"), args, accept=True)
+    return import_with_progress(data_dir, account, [str(sources)], options, args, accept=True)
 
 
 def generate_demo_folder(root: Path) -> Path:

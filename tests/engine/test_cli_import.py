@@ -144,3 +144,16 @@ def test_advanced_help_explains_every_transfer_and_algorithm(cli):
     assert code == 0
     for name in [*transfer_names(include_plugins=False), "Murmur3-128", "File-Size-64"]:
         assert name in out
+
+
+def test_demo_creates_an_account_and_imports_generated_files(cli, data_dir_path):
+    from engine.datadir import DataDir
+    from tests.conftest import TEST_SETTINGS
+
+    DataDir(data_dir_path).create()
+    (data_dir_path / "settings.toml").write_text(TEST_SETTINGS)  # pytest's folders live under /tmp
+    code, out, err = cli("demo")
+    assert code == 0, err + out
+    assert "Created the account 'demo'" in out
+    assert out.strip().splitlines()[-1].startswith("13 files transferred, 13 filesets created, 0 errors")
+    assert cli("demo")[0] == 0  # and again, with the account it made
