@@ -21,9 +21,10 @@ def resources_dir() -> Path:
 
 def ensure_font(app) -> str:
     """Servers often have no fonts at all, and Qt then draws boxes: load the shipped one."""
-    from PySide6.QtGui import QFont, QFontDatabase
+    from PySide6.QtGui import QFont, QFontDatabase, QRawFont
 
-    if QFontDatabase.families():
+    # With no fonts Qt still lists generic aliases ("Sans Serif"), but they resolve to nothing.
+    if QRawFont.fromFont(QFont()).familyName():
         return ""
     font_id = QFontDatabase.addApplicationFont(str(resources_dir() / "fonts" / "DejaVuSans.ttf"))
     families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []

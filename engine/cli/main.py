@@ -21,6 +21,9 @@ class Parser(argparse.ArgumentParser):
 
 
 def _account_options(p: argparse.ArgumentParser) -> None:
+    # Also accepted after the subcommand (`inplace admin init --data-dir DIR`); SUPPRESS keeps an
+    # absent one from overriding the global option given before the subcommand.
+    p.add_argument("--data-dir", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     p.add_argument("-u", "--user", help="account name (or INPLACE_USER)")
     p.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
 

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
+    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QTableWidget,
@@ -41,6 +42,9 @@ class DataPage(QWizardPage):
         self.setTitle(texts.DATA_TITLE)
         self.setSubTitle(texts.DATA_SUBTITLE)
         self.selection = named(DropList(), "selection", "Selected files and folders")
+        self.path_entry = named(QLineEdit(), "path_entry", texts.PATH_ENTRY)
+        self.path_entry.setPlaceholderText(texts.PATH_ENTRY)
+        self.path_entry.returnPressed.connect(self._path_entered)
         self.add_files = named(QPushButton(texts.ADD_FILES), "add_files", texts.ADD_FILES)
         self.add_folder = named(QPushButton(texts.ADD_FOLDER), "add_folder", texts.ADD_FOLDER)
         self.remove = named(QPushButton(texts.REMOVE), "remove_selected", texts.REMOVE)
@@ -59,6 +63,7 @@ class DataPage(QWizardPage):
             buttons.addWidget(b)
         buttons.addStretch()
         layout = QVBoxLayout(self)
+        layout.addWidget(self.path_entry)
         layout.addWidget(self.selection, 1)
         layout.addLayout(buttons)
         layout.addWidget(self.skip_imported)
@@ -82,6 +87,16 @@ class DataPage(QWizardPage):
                 self.state.paths.append(p)
                 self.selection.addItem(p)
         self._changed()
+
+    def _path_entered(self) -> None:
+        path = os.path.abspath(os.path.expanduser(self.path_entry.text().strip()))
+        if not self.path_entry.text().strip():
+            return
+        if os.path.lexists(path):  # one stat of a typed path: cheap enough for the GUI thread
+            self.path_entry.clear()
+            self.add_paths([path])
+        else:
+            self.summary.setText(texts.PATH_MISSING.format(path=path))
 
     def _remove_selected(self) -> None:
         for item in self.selection.selectedItems():

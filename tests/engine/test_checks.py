@@ -142,6 +142,19 @@ def test_rm_transfers_need_permission_to_delete_the_sources(nobody_data_dir, ope
         assert "sources-not-deletable" not in found(result, name)
 
 
+def test_a_sticky_folder_lets_nobody_delete_only_their_own_files(nobody_data_dir, open_tmp):
+    src = open_tmp / "shared"  # like /tmp: everyone may write, only owners may delete
+    src.mkdir()
+    src.chmod(0o1777)
+    (src / "roots.tif").write_bytes(b"r")
+    (src / "mine.tif").write_bytes(b"m")
+    settle(src)
+    os.chown(src / "mine.tif", NOBODY, NOBODY)
+    result = checks_as_nobody(nobody_data_dir.root, [str(src)], ["cp_rm"])
+    (finding,) = [f for f in result["cp_rm"]["findings"] if f["code"] == "sources-not-deletable"]
+    assert finding["examples"] == [str(src / "roots.tif")]
+
+
 def test_files_nobody_can_read_are_errors_for_every_transfer(nobody_data_dir, open_tmp):
     src = open_tmp / "src"
     src.mkdir()

@@ -157,3 +157,14 @@ def test_demo_creates_an_account_and_imports_generated_files(cli, data_dir_path)
     assert "Created the account 'demo'" in out
     assert out.strip().splitlines()[-1].startswith("13 files transferred, 13 filesets created, 0 errors")
     assert cli("demo")[0] == 0  # and again, with the account it made
+
+
+def test_data_dir_works_before_or_after_the_subcommand(tmp_path, monkeypatch, capsys):
+    from engine.cli.main import main
+
+    monkeypatch.setenv("INPLACE_PASSWORD", "pass-word")
+    assert main(["admin", "init", "--data-dir", str(tmp_path / "after"), "--user", "ann"]) == 0
+    assert main(["--data-dir", str(tmp_path / "before"), "admin", "init", "--user", "bob"]) == 0
+    assert (tmp_path / "after" / "catalog.sqlite").exists() and (tmp_path / "before" / "catalog.sqlite").exists()
+    assert main(["--data-dir", str(tmp_path / "before"), "jobs", "--user", "bob"]) == 0
+    assert main(["jobs", "--data-dir", str(tmp_path / "after"), "--user", "ann"]) == 0

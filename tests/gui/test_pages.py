@@ -151,20 +151,74 @@ def test_every_control_has_an_object_name_and_accessible_name(qtbot, wizard):
 
 def test_the_whole_flow_works_from_the_keyboard(qtbot, wizard, data_dir, tmp_path):
     from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication, QFileDialog
 
-    (tmp_path / "k.tif").write_bytes(b"k")
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "k.tif").write_bytes(b"k")
+    wizard.activateWindow()
     page = wizard.currentPage()
+
+    def focused():
+        return QApplication.focusWidget()
+
+    def press(key, modifier=Qt.KeyboardModifier.NoModifier):
+        qtbot.keyClick(focused() or wizard, key, modifier)
+
+    def next_page(page_id):
+        qtbot.waitUntil(lambda: wizard.currentPage().isComplete(), timeout=15000)
+        press(Qt.Key.Key_Return)  # Next (or Import on the commit page) is the wizard's default button
+        qtbot.waitUntil(lambda: wizard.currentId() == page_id, timeout=10000)
+
     qtbot.waitUntil(lambda: wizard.state.data_dir is not None, timeout=5000)
     page.name.setFocus()
-    page.name.selectAll()
+    qtbot.keyClick(page.name, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClicks(page.name, "alice")
-    qtbot.keyClick(page.name, Qt.Key.Key_Tab)
+    press(Qt.Key.Key_Tab)
+    assert focused() is page.password
     qtbot.keyClicks(page.password, PASSWORD)
-    qtbot.keyClick(page.password, Qt.Key.Key_Return)
+    press(Qt.Key.Key_Return)  # signs in
     qtbot.waitUntil(page.isComplete, timeout=10000)
-    qtbot.keyClick(wizard, Qt.Key.Key_Return)  # Next is the default button
-    qtbot.waitUntil(lambda: wizard.currentId() == PageId.DATA, timeout=5000)
-    assert wizard.currentPage().add_files.focusPolicy() & Qt.FocusPolicy.TabFocus
+    next_page(PageId.DATA)
+
+    data = wizard.currentPage()
+    data.add_folder.setFocus()
+    press(Qt.Key.Key_Space)  # opens Qt's own folder dialog (never the platform's), without blocking
+    qtbot.waitUntil(lambda: data._dialog is not None and data._dialog.isVisible(), timeout=5000)
+    assert data._dialog.testOption(QFileDialog.Option.DontUseNativeDialog)
+    qtbot.keyClick(data._dialog, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not data._dialog.isVisible(), timeout=5000)
+    data.path_entry.setFocus()
+    qtbot.keyClicks(data.path_entry, str(tmp_path / "nowhere"))
+    qtbot.keyClick(data.path_entry, Qt.Key.Key_Return)
+    assert "does not exist" in data.summary.text() and wizard.state.paths == []
+    qtbot.keyClick(data.path_entry, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(data.path_entry, str(src))
+    qtbot.keyClick(data.path_entry, Qt.Key.Key_Return)
+    assert wizard.state.paths == [str(src)]
+    wizard.activateWindow()
+    data.selection.setFocus()
+    next_page(PageId.DESTINATION)
+    next_page(PageId.TRANSFER)
+
+    transfer = wizard.currentPage()
+    qtbot.waitUntil(lambda: not transfer.checking and transfer.choices.count() > 0, timeout=10000)
+    transfer.choices.setFocus()
+    press(Qt.Key.Key_Down)  # upload -> ln_s
+    assert wizard.state.transfer == "ln_s"
+    next_page(PageId.RESPONSIBILITIES)
+
+    resp = wizard.currentPage()
+    assert focused() is resp.boxes[0]
+    for i, box in enumerate(resp.boxes):
+        if i:
+            press(Qt.Key.Key_Tab)
+        assert focused() is box
+        press(Qt.Key.Key_Space)
+    assert resp.isComplete()
+    next_page(PageId.IMPORT)
+    next_page(PageId.RESULTS)
+    assert wizard.state.report.exit_code == 0
 
 
 def test_no_display_is_a_clear_message_and_a_non_zero_exit():
@@ -192,3 +246,23 @@ def test_remote_display_settings_are_applied_before_qt_starts(monkeypatch):
     monkeypatch.setenv("SSH_CONNECTION", "10.0.0.2 5022 10.0.0.1 22")
     assert prepare_environment() is True
     assert os.environ["QT_XCB_NO_MITSHM"] == "1" and os.environ["QT_XCB_GL_INTEGRATION"] == "none"
+
+
+def test_the_shipped_font_is_loaded_when_the_system_has_none(tmp_path):
+    config = tmp_path / "fonts.conf"
+    config.write_text(f'<?xml version="1.0"?><fontconfig><cachedir>{tmp_path}/cache</cachedir></fontconfig>')
+    code = (
+        "from PySide6.QtGui import QFont, QRawFont\n"
+        "from gui.app import create_application\n"
+        "app = create_application([])\n"
+        "print('font=' + QRawFont.fromFont(app.font()).familyName())\n"
+    )
+    for fonts, expected in ((str(config), "font=DejaVu Sans"), (None, "font=")):
+        env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+        if fonts:
+            env["FONTCONFIG_FILE"] = fonts
+        result = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=REPO, timeout=60
+        )
+        assert result.returncode == 0, result.stderr
+        assert expected in result.stdout
