@@ -12,7 +12,7 @@ demo: setup
 
 test: setup
 	.venv/bin/lint-imports --no-cache
-	.venv/bin/ruff check engine gui tests bench
+	.venv/bin/ruff check engine gui tests bench packaging
 	.venv/bin/python -m pytest -q
 
 bench: setup

@@ -4,6 +4,8 @@ none, then run the wizard on a qasync event loop."""
 from __future__ import annotations
 
 import asyncio
+import os
+import re
 import sys
 from pathlib import Path
 
@@ -34,7 +36,14 @@ def ensure_font(app) -> str:
     return ""
 
 
+def use_shipped_fontconfig() -> None:
+    """On a server with no fontconfig set-up at all, point fontconfig at the shipped font."""
+    if not os.environ.get("FONTCONFIG_FILE") and not os.path.exists("/etc/fonts/fonts.conf"):
+        os.environ["FONTCONFIG_FILE"] = str(resources_dir() / "fonts" / "fonts.conf")
+
+
 def create_application(argv: list[str]):
+    use_shipped_fontconfig()
     from PySide6.QtCore import QCoreApplication, Qt
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
@@ -61,6 +70,14 @@ def create_application(argv: list[str]):
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv if argv is None else argv)
+    if "--version" in argv:
+        from engine import __version__
+
+        print(f"inplace-wizard {__version__}")
+        return 0
+    smoke_path = _option(argv, "--smoke-test")
+    if smoke_path and not os.environ.get("DISPLAY"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     problem = display_problem()
     if problem:
         print(problem, file=sys.stderr)
@@ -70,21 +87,38 @@ def main(argv: list[str] | None = None) -> int:
 
         from gui.wizard import ImportWizard
     except ImportError as exc:
-        print(texts.NO_GUI_PACKAGES.format(error=exc), file=sys.stderr)
+        library = re.search(r"(lib[\w.+-]+\.so[\d.]*)", str(exc))
+        if library:
+            package = texts.LIBRARY_PACKAGES.get(library.group(1).split(".so")[0], "the package providing it")
+            print(texts.MISSING_LIBRARY.format(library=library.group(1), package=package), file=sys.stderr)
+        else:
+            print(texts.NO_GUI_PACKAGES.format(error=exc), file=sys.stderr)
         return 2
-    data_dir = None
-    if "--data-dir" in argv:
-        data_dir = argv[argv.index("--data-dir") + 1]
     app = create_application(argv)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
-    wizard = ImportWizard(data_dir=data_dir)
+    wizard = ImportWizard(data_dir=_option(argv, "--data-dir"))
+    if smoke_path:
+        from gui import smoke
+
+        wizard.show()
+        with loop:
+            code = smoke.run(app, wizard, smoke_path)
+        wizard.ops.shutdown()
+        return code
     closed = asyncio.Event()
     wizard.finished.connect(lambda _result: closed.set())
     wizard.show()
     with loop:
         loop.run_until_complete(closed.wait())
     return 0
+
+
+def _option(argv: list[str], name: str) -> str | None:
+    """The value after `name` in argv (the wizard has too few options to need argparse)."""
+    if name in argv and argv.index(name) + 1 < len(argv):
+        return argv[argv.index(name) + 1]
+    return None
 
 
 if __name__ == "__main__":

@@ -17,6 +17,22 @@ X_UNREACHABLE = (
     "inplace-wizard: the X display {display} cannot be reached ({reason}). "
     "Check that X11 forwarding is on (ssh -XC) and that the session is still open."
 )
+MISSING_LIBRARY = (
+    "inplace-wizard: this system lacks {library}, which the wizard needs to draw its window. "
+    "Ask the administrator to install {package} (on Debian or Ubuntu: apt-get install {package}); "
+    "the command-line 'inplace' works without it."
+)
+LIBRARY_PACKAGES = {
+    "libGL": "libgl1",
+    "libEGL": "libegl1",
+    "libxcb": "libxcb1",
+    "libX11": "libx11-6",
+    "libfontconfig": "libfontconfig1",
+    "libfreetype": "libfreetype6",
+    "libxkbcommon": "libxkbcommon0",
+    "libdbus-1": "libdbus-1-3",
+    "libglib-2.0": "libglib2.0-0",
+}
 NO_GUI_PACKAGES = (
     "inplace-wizard: the GUI packages are not installed ({error}). Install with: pip install 'inplace-import[gui]'"
 )
