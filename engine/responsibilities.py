@@ -18,7 +18,7 @@ from engine.catalog.models import Acknowledgement as AcknowledgementRow
 from engine.errors import ResponsibilitiesNotAccepted
 from engine.jobs import os_user
 from engine.transfers import Transfer
-from engine.units import human_size
+from engine.units import count, human_size
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,8 @@ def statements_for(transfer: Transfer, files: int, total_bytes: int) -> list[Sta
         )
         ids = list(dict.fromkeys(ids))
     size = human_size(total_bytes) + (f", {total_bytes:,} bytes" if total_bytes >= 1024 else "")
-    return [Statement(i, texts["statements"][i].format(files=files, size=size)) for i in ids]
+    phrase = count(files, "original file")
+    return [Statement(i, texts["statements"][i].format(files=phrase, size=size)) for i in ids]
 
 
 @dataclass

@@ -46,6 +46,6 @@ fi
 stamp=.venv/.installed-$(sha1sum pyproject.toml | cut -c1-12)
 if [ ! -f "$stamp" ]; then
   .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -e '.[gui,test,guitest]'
+  .venv/bin/python -m pip install -q -e '.[gui,test,guitest,bundle]'
   rm -f .venv/.installed-*; touch "$stamp"
 fi

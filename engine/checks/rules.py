@@ -20,7 +20,7 @@ from engine.errors import ChecksFailed, EngineError
 from engine.paths import needs_sanitising, render_template
 from engine.plan import ImportPlan, registered_client_paths
 from engine.transfers import Transfer, get_transfer, transfer_names
-from engine.units import human_size
+from engine.units import count, human_size
 
 SPACE_MARGIN = 1.02  # copies need their size plus a little room for logs and the catalog
 
@@ -154,15 +154,33 @@ def _probe_repository(data_dir, account) -> str:
     return ""
 
 
+ORIGINALS = ("original", "originals")
+
+
+def _grammar(message: str, n: int, noun: tuple[str, str]) -> str:
+    """Fill a message for n things: '{n} {is} ...' reads '1 file is' or '3 files are'."""
+    one = n == 1
+    text = message.format(
+        n=count(n, *noun),
+        **{
+            "is": "is" if one else "are",
+            "was": "was" if one else "were",
+            "s": "s" if one else "",
+            "them": "it" if one else "them",
+        },
+    )
+    return text[0].upper() + text[1:]
+
+
 def _findings_for(
     transfer: Transfer, facts: _Facts, plan: ImportPlan, policy: Policy, make_read_only: bool
 ) -> list[Finding]:
     out: list[Finding] = []
     E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO  # noqa: E741
 
-    def add(paths, code, severity, message, hint=""):
+    def add(paths, code, severity, message, hint="", noun=("file", "files")):
         if paths:
-            out.append(finding(code, severity, message.format(n=len(paths)), hint, paths))
+            out.append(finding(code, severity, _grammar(message, len(paths), noun), hint, paths))
 
     if facts.repository_problem:
         out.append(
@@ -177,55 +195,57 @@ def _findings_for(
         facts.unreadable,
         "source-unreadable",
         E,
-        "{n} files cannot be read by this account.",
+        "{n} cannot be read by this account.",
         "Give this account read permission (for example: chmod o+r FILE), or import as the files' owner.",
     )
     add(
         facts.in_data_dir,
         "source-in-repository",
         E,
-        "{n} selected files are inside the data dir itself.",
+        "{n} inside the data dir itself {was} selected.",
         "Select the original files, not what the repository already holds.",
     )
     add(
         facts.incomplete,
         "incomplete-set",
         E,
-        "{n} multi-file sets are missing a member and cannot be imported whole.",
+        "{n} {is} missing a member and cannot be imported whole.",
         "Put the missing files back next to the others, or leave the set out.",
+        noun=("multi-file set", "multi-file sets"),
     )
     if transfer.in_place and policy.temporary_storage != "allow":
         add(
             facts.temporary,
             "temporary-storage",
             E if policy.temporary_storage == "error" else W,
-            "{n} files are on temporary storage, which is emptied on restart; the repository would lose them.",
+            "{n} {is} on temporary storage, which is emptied on restart; the repository would lose {them}.",
             "Move the files to permanent storage first, or choose a copying transfer such as cp or upload.",
         )
     if transfer.in_place and not transfer.deletes_sources and make_read_only:
-        add(facts.writable, "sources-made-read-only", I, "{n} originals will be made read-only after the import.")
+        add(facts.writable, "sources-made-read-only", I, "{n} will be made read-only after the import.", "", ORIGINALS)
     elif transfer.in_place and not transfer.deletes_sources and policy.writable_sources != "allow":
         add(
             facts.writable,
             "sources-writable",
             E if policy.writable_sources == "error" else W,
-            "{n} originals can still be changed; an edit would silently alter the imported images.",
+            "{n} can still be changed; an edit would silently alter the imported images.",
             "Make them read-only after import (--make-read-only, or the option in the wizard).",
+            ORIGINALS,
         )
     if transfer.same_filesystem:
         add(
             facts.other_filesystem,
             "cross-filesystem",
             E,
-            "{n} files are on a different filesystem from the repository, so hard links are impossible.",
+            "{n} {is} on a different filesystem from the repository, so hard links are impossible.",
             "Use ln_s (a symbolic link) or cp instead, or keep the data on the repository's filesystem.",
         )
         add(
             facts.hardlink_refused,
             "protected-hardlinks",
             E,
-            "{n} files belong to another account and are not writable by this one; the kernel's "
-            "hard-link protection refuses to link them.",
+            "{n} belong{s} to another account and {is} not writable by this one; the kernel's "
+            "hard-link protection refuses to link {them}.",
             "Import as the files' owner, make them writable for this account, or use ln_s or cp.",
         )
     if transfer.deletes_sources:
@@ -233,8 +253,9 @@ def _findings_for(
             facts.undeletable,
             "sources-not-deletable",
             E,
-            "{n} originals cannot be deleted by this account after the import (their folders are not writable).",
+            "{n} cannot be deleted by this account after the import (the folder does not allow it).",
             "Give this account write permission on those folders, or use the transfer without _rm.",
+            ORIGINALS,
         )
     if transfer.space in ("doubled", "moved") and not transfer.same_filesystem:
         needed = int(plan.total_bytes * SPACE_MARGIN)
@@ -252,34 +273,36 @@ def _findings_for(
         facts.recent,
         "recently-modified",
         W,
-        "{n} files were modified less than a minute ago and may still be being written.",
+        "{n} {was} modified less than a minute ago and may still be being written.",
         "Wait until the acquisition has finished, then check again.",
     )
     add(
         facts.to_sanitise,
         "names-sanitised",
         W,
-        "{n} files have characters in their paths that the repository stores replaced (for example ':' as ';').",
+        "{n} will be stored with some characters of the path replaced (for example ':' as ';').",
         "Nothing needs doing; rename them first if the exact names matter to you.",
     )
     add(
         facts.imported,
         "already-imported",
         W,
-        "{n} files were imported before from the same paths.",
+        "{n} {was} imported before from the same place.",
         "Use --exclude clientpath (or the wizard's option) to skip them.",
     )
     add(
         [s.path for s in plan.skipped],
         "skipped",
         I,
-        "{n} entries are not files that can be imported and will be skipped.",
+        "{n} will be skipped: not something that can be imported.",
+        noun=("entry", "entries"),
     )
     out.append(
         finding(
             "selection",
             I,
-            f"{plan.file_count} files in {len(plan.filesets)} filesets, {human_size(plan.total_bytes)} in all.",
+            f"{count(plan.file_count, 'file')} in {count(len(plan.filesets), 'fileset')}, "
+            f"{human_size(plan.total_bytes)} in all.",
         )
     )
     return out

@@ -20,7 +20,7 @@ from engine.progress import CancelToken, ProgressTracker
 from engine.results import JobReport
 from engine.states import FileState
 from engine.transfers import get_transfer
-from engine.units import human_size
+from engine.units import count, human_size
 
 
 def run_import(args) -> int:
@@ -57,7 +57,7 @@ def run_import(args) -> int:
 def _print_plan(data_dir, paths, options) -> int:
     plan = make_plan(data_dir, paths, options.exclude, options.checksum_algorithm)
     for i, fs in enumerate(plan.filesets, 1):
-        print(f"# Fileset {i}: {fs.name} ({fs.rule}, {len(fs.files)} files, {human_size(fs.size)})")
+        print(f"# Fileset {i}: {fs.name} ({fs.rule}, {count(len(fs.files), 'file')}, {human_size(fs.size)})")
         for f in fs.files:
             print(f"{f.path}" + ("" if f.selected else "    (member of the set, not selected)"))
         for problem in fs.problems:
@@ -66,7 +66,7 @@ def _print_plan(data_dir, paths, options) -> int:
         print(f"# skipped {s.path}: {s.reason}")
     for fs, reason in plan.excluded:
         print(f"# excluded {fs.name}: {reason}")
-    print(f"# {len(plan.filesets)} filesets, {plan.file_count} files, {human_size(plan.total_bytes)}")
+    print(f"# {count(len(plan.filesets), 'fileset')}, {count(plan.file_count, 'file')}, {human_size(plan.total_bytes)}")
     return 0
 
 

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from engine.plan import make_plan, registered_client_paths
-from engine.units import human_size
+from engine.units import count, human_size
 from gui import texts
 from gui.widgets import DropList, message_label, named
 
@@ -148,13 +148,15 @@ class DataPage(QWizardPage):
     def _show(self, plan, imported: int) -> None:
         lines = [
             texts.SCAN_SUMMARY.format(
-                filesets=len(plan.filesets), files=plan.file_count, size=human_size(plan.total_bytes)
+                filesets=count(len(plan.filesets), "fileset"),
+                files=count(plan.file_count, "file"),
+                size=human_size(plan.total_bytes),
             )
         ]
         if imported and not self.state.exclude_imported:
-            lines.append(texts.SCAN_IMPORTED.format(count=imported))
+            lines.append(texts.SCAN_IMPORTED.format(count=count(imported, "file")))
         if plan.excluded:
-            lines.append(f"{len(plan.excluded)} filesets left out: {plan.excluded[0][1]}.")
+            lines.append(f"Left out: {count(len(plan.excluded), 'fileset')}, {plan.excluded[0][1]}.")
         self.summary.setText(" ".join(lines))
         self.filesets.setRowCount(min(len(plan.filesets), SHOWN_ROWS))
         for row, fs in enumerate(plan.filesets[:SHOWN_ROWS]):
@@ -162,7 +164,9 @@ class DataPage(QWizardPage):
                 self.filesets.setItem(row, col, QTableWidgetItem(value))
         skipped = [f"{s.path}: {s.reason}" for s in plan.skipped[:SHOWN_ROWS]]
         self.skipped.setVisible(bool(skipped))
-        self.skipped.setPlainText(texts.SCAN_SKIPPED.format(count=len(plan.skipped)) + "\n" + "\n".join(skipped))
+        self.skipped.setPlainText(
+            texts.SCAN_SKIPPED.format(count=count(len(plan.skipped), "entry", "entries")) + "\n" + "\n".join(skipped)
+        )
 
     def isComplete(self) -> bool:  # noqa: N802
         return not self.scanning and self.state.plan is not None and bool(self.state.plan.filesets)

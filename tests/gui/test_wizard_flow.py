@@ -179,4 +179,4 @@ def test_drag_and_drop_adds_paths(qtbot, wizard, tmp_path):
     page.selection.dropEvent(event)
     assert wizard.state.paths == [str(tmp_path / "dropped.tif")]
     qtbot.waitUntil(page.isComplete, timeout=10000)
-    assert "1 filesets, 1 files" in page.summary.text()
+    assert "1 fileset, 1 file," in page.summary.text()
