@@ -18,7 +18,6 @@ class ErrorKind(enum.StrEnum):
     NO_SPACE = "no_space"
     FILESET_FAILED = "fileset_failed"
     IO_ERROR = "io_error"
-    CLEANUP_FAILED = "cleanup_failed"
 
 
 class EngineError(Exception):
@@ -51,10 +50,6 @@ class AuthError(UsageError):
 
 class CatalogError(EngineError):
     """The catalog could not be opened, migrated or written."""
-
-
-class RepositoryError(EngineError):
-    """The managed repository could not be written; aborts the job."""
 
 
 class Cancelled(EngineError):

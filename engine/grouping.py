@@ -44,10 +44,6 @@ def register_rule(name: str, rule: GroupingRule, first: bool = False) -> None:
     _rules.insert(0, entry) if first else _rules.append(entry)
 
 
-def rule_names() -> list[str]:
-    return [name for name, _ in _rules]
-
-
 def group(files: list[SourceFile]) -> list[FilesetPlan]:
     unclaimed = {f.path: f for f in files}
     filesets: list[FilesetPlan] = []

@@ -283,6 +283,7 @@ class Importer:
             if parent not in made_dirs:
                 os.makedirs(parent, exist_ok=True)
                 made_dirs.add(parent)
+            self.progress.update(current_path=f.path)
             task = FileTask(f.path, dest, self.options.checksum_algorithm, f.size, f.dev, f.ino, self._on_block)
             t0 = time.monotonic()
             try:
@@ -319,8 +320,7 @@ class Importer:
         return outcomes
 
     def _on_block(self, n: int) -> None:
-        if self.cancel.cancelled:
-            raise Cancelled()
+        self.cancel.raise_if_cancelled()
         self.progress.advance(bytes_=n)
 
     def _roll_back(self, item: _Allocated) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select, update
 
-from engine.catalog.models import Account, Acknowledgement, FileResult, Fileset, Job
+from engine.catalog.models import Account, Acknowledgement, Fileset, Job
 from engine.datadir import DataDir
 from engine.states import FilesetState, JobState
 
@@ -128,8 +128,3 @@ def list_jobs(data_dir: DataDir, limit: int = 50) -> list[dict]:
             }
         )
     return out
-
-
-def job_results(data_dir: DataDir, job_id: int) -> list[FileResult]:
-    with data_dir.session() as s:
-        return list(s.scalars(select(FileResult).where(FileResult.job_id == job_id).order_by(FileResult.id)))

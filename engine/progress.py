@@ -76,9 +76,6 @@ class ProgressTracker:
         with self._lock:
             self._values["filesets_done"] += 1
 
-    def start(self, phase: str) -> None:
-        self.update(phase=phase, started_at=time.monotonic())
-
     def snapshot(self) -> ProgressSnapshot:
         with self._lock:
             values = dict(self._values)

@@ -7,7 +7,7 @@ import os
 import stat
 from pathlib import Path
 
-from engine.errors import ErrorKind, FileFailure
+from engine.errors import FileFailure
 from engine.joblog import JobLog
 from engine.results import FileOutcome
 from engine.transfers import FileTask, Transfer
@@ -32,7 +32,7 @@ def delete_sources(transfer: Transfer, done: list[FileOutcome], repository: Path
                 st.st_ino,
                 lambda n: None,
             )
-            _confirm_stored(transfer, task)
+            transfer.confirm_before_delete(task)
             os.unlink(o.source)
             deleted += 1
         except (OSError, FileFailure) as exc:
@@ -41,16 +41,6 @@ def delete_sources(transfer: Transfer, done: list[FileOutcome], repository: Path
             left.append(o.source)
     log.write(f"deleted {deleted} originals, left {len(left)}")
     return deleted, left
-
-
-def _confirm_stored(transfer: Transfer, task: FileTask) -> None:
-    """Links must still be the same file; copies (already checksum-verified) must still be whole."""
-    if transfer.in_place or transfer.same_filesystem:
-        transfer.verify(task, "")
-        return
-    st = os.stat(task.dest, follow_symlinks=False)
-    if not stat.S_ISREG(st.st_mode) or st.st_size != task.size:
-        raise FileFailure(ErrorKind.VERIFY_FAILED, f"the stored copy {task.dest} is no longer complete", task.dest)
 
 
 def make_read_only(paths: list[str], log: JobLog) -> None:

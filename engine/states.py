@@ -26,6 +26,3 @@ class JobState(enum.StrEnum):
     INTERRUPTED = "interrupted"  # the process died; needs recovery
     ROLLED_BACK = "rolled_back"
     RESUMED = "resumed"
-
-
-FINISHED_FILE_STATES = {FileState.DONE, FileState.SKIPPED, FileState.FAILED, FileState.CANCELLED}

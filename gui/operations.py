@@ -40,10 +40,6 @@ class Operations:
         if exc is not None and not isinstance(exc, Cancelled):
             self.on_error(exc)
 
-    @property
-    def busy(self) -> bool:
-        return bool(self._tasks)
-
     def shutdown(self) -> None:
         for task in list(self._tasks):
             task.cancel()

@@ -16,7 +16,7 @@ from engine.errors import AuthError, UsageError
 
 
 def _new_password(args, name: str) -> str:
-    password = read_password(args, name)
+    password = read_password(args)
     if password is not None:
         return password
     if not sys.stdin.isatty():

@@ -36,7 +36,7 @@ def _save_sessions(sessions: dict) -> None:
         json.dump(sessions, f)
 
 
-def read_password(args, prompt_for: str) -> str | None:
+def read_password(args) -> str | None:
     if getattr(args, "password_stdin", False):
         return sys.stdin.readline().rstrip("\n")
     if os.environ.get("INPLACE_PASSWORD"):
@@ -50,7 +50,7 @@ def user_name(args) -> str | None:
 
 def sign_in(data_dir: DataDir, args) -> Account:
     name = user_name(args)
-    password = read_password(args, name or "")
+    password = read_password(args)
     if password is None:
         saved = _load_sessions().get(str(data_dir.root))
         if saved and (name is None or saved["user"] == name):

@@ -8,6 +8,7 @@ that after the whole run succeeded, calling `confirm_before_delete` for each fil
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
@@ -48,9 +49,17 @@ class Transfer:
         """Raise FileFailure unless `task.dest` is readable and really holds the source's bytes."""
         raise NotImplementedError
 
-    def confirm_before_delete(self, task: FileTask, checksum: str) -> None:
-        """Last check before the importer deletes a source; by default the same as `verify`."""
-        self.verify(task, checksum)
+    def confirm_before_delete(self, task: FileTask) -> None:
+        """Last look before the importer deletes a source, after the repository was synced to disk.
+        The copy was checksum-verified when it was made; here it must still be there, whole."""
+        try:
+            st = os.stat(task.dest, follow_symlinks=False)
+        except OSError as exc:
+            raise FileFailure(
+                ErrorKind.VERIFY_FAILED, f"{task.dest} cannot be read ({exc.strerror}).", task.dest
+            ) from exc
+        if not stat.S_ISREG(st.st_mode) or st.st_size != task.size:
+            raise FileFailure(ErrorKind.VERIFY_FAILED, f"The stored copy {task.dest} is no longer complete.", task.dest)
 
 
 def hash_source(task: FileTask) -> str:

@@ -36,6 +36,7 @@ class ImportPage(QWizardPage):
         self.bytes_bar = named(QProgressBar(), "bytes_progress", "Data imported")
         self.counts = message_label("progress_counts")
         self.rate = message_label("progress_rate")
+        self.current = message_label("current_file")
         self.status = message_label("import_status")
         self.model = OutcomeModel(self)
         self.table = named(QTableView(), "live_results", "Files as they finish")
@@ -53,6 +54,7 @@ class ImportPage(QWizardPage):
             layout.addWidget(w)
         layout.addLayout(row)
         layout.addWidget(self.rate)
+        layout.addWidget(self.current)
         layout.addWidget(self.status)
         layout.addWidget(self.table, 2)
         layout.addWidget(self.log, 1)
@@ -97,6 +99,7 @@ class ImportPage(QWizardPage):
                 bytes_total=human_size(snap.bytes_total),
             )
         )
+        self.current.setText(f"Now: {snap.current_path}" if snap.current_path and snap.phase == "importing" else "")
         left = snap.seconds_left
         self.rate.setText(
             texts.PROGRESS_RATE.format(

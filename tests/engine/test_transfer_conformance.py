@@ -78,3 +78,16 @@ def test_refuses_to_overwrite_an_existing_repository_file(transfer, tmp_path):
     with pytest.raises(FileExistsError):
         transfer.create(task_for(src, dest))
     assert dest.read_bytes() == b"old"
+
+
+def test_confirms_what_it_stored_before_a_source_may_be_deleted(transfer, tmp_path):
+    src = tmp_path / "s.tif"
+    src.write_bytes(b"kept safe")
+    dest = tmp_path / "d.tif"
+    task = task_for(src, dest)
+    transfer.verify(task, transfer.create(task))
+    transfer.confirm_before_delete(task)
+    os.unlink(dest)
+    dest.write_bytes(b"short")  # something else, and incomplete, now stands in its place
+    with pytest.raises(FileFailure):
+        transfer.confirm_before_delete(task)
