@@ -51,7 +51,11 @@ class Transfer:
 
     def confirm_before_delete(self, task: FileTask) -> None:
         """Last look before the importer deletes a source, after the repository was synced to disk.
-        The copy was checksum-verified when it was made; here it must still be there, whole."""
+        A link must still be the very same file; a copy (checksum-verified when it was made) must
+        still be there, whole."""
+        if self.in_place:
+            verify_same_file(task)
+            return
         try:
             st = os.stat(task.dest, follow_symlinks=False)
         except OSError as exc:

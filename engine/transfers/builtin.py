@@ -60,9 +60,6 @@ class HardlinkTransfer(Transfer):
     def verify(self, task: FileTask, checksum: str) -> None:
         verify_same_file(task)
 
-    def confirm_before_delete(self, task: FileTask) -> None:
-        verify_same_file(task)  # the repository's name must still be the very same file
-
 
 class HardlinkMoveTransfer(HardlinkTransfer):
     name = "ln_rm"
