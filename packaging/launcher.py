@@ -5,7 +5,7 @@ started without arguments (or with wizard options) and acts as `inplace` when gi
 import os
 import sys
 
-WIZARD_OPTIONS = {"--smoke-test", "--data-dir"}
+WIZARD_OPTIONS = ("--data-dir", "--smoke-test")  # each takes one value
 
 
 def wants_wizard(program: str, args: list[str]) -> bool:
@@ -13,7 +13,12 @@ def wants_wizard(program: str, args: list[str]) -> bool:
         return True
     if program == "inplace":
         return False
-    return not args or (args[0] in WIZARD_OPTIONS and "--smoke-test" in args) or args == ["--wizard"]
+    rest = list(args)
+    for option in WIZARD_OPTIONS:
+        if option in rest:
+            i = rest.index(option)
+            del rest[i : i + 2]
+    return not rest  # nothing but wizard options: the wizard; a subcommand or CLI option: inplace
 
 
 def main() -> int:
@@ -21,7 +26,7 @@ def main() -> int:
     if wants_wizard(program, sys.argv[1:]):
         from gui.app import main as wizard_main
 
-        return wizard_main([a for a in sys.argv if a != "--wizard"])
+        return wizard_main(sys.argv)
     from engine.cli.main import main as cli_main
 
     return cli_main(sys.argv[1:])

@@ -91,3 +91,23 @@ def test_the_bundles_import_check_and_open_the_wizard(bundle, bare_env, tmp_path
 
     result = run(onefile, "--data-dir", data, "jobs", env=bare_env, cwd=cwd)
     assert result.returncode == 0 and "responsibilities accepted by alice" in result.stdout
+
+
+def test_the_one_file_without_arguments_opens_the_wizard(bundle, bare_env, tmp_path):
+    env = bare_env | {"QT_QPA_PLATFORM": "offscreen", "XDG_DATA_HOME": str(tmp_path / "xdg")}
+    proc = subprocess.Popen(
+        [str(bundle / "inplace-onefile")],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        # The wizard waits for a person; the command line would have printed its help and exited.
+        with pytest.raises(subprocess.TimeoutExpired):
+            proc.wait(timeout=15)
+    finally:
+        proc.terminate()
+        out, err = proc.communicate(timeout=30)
+    assert "usage: inplace" not in out + err and "Traceback" not in err
