@@ -238,10 +238,7 @@ class Importer:
             for f, o in zip(item.plan.files, outs, strict=True)
         ]
         job_id = self.report.job_id
-        results = [
-            {"job_id": job_id, "fileset_name": o.fileset, "source_path": o.source} | _result_row(o)
-            for o in self._unrecorded
-        ]
+        results = [_result_row(job_id, o) for o in self._unrecorded]
         self._unrecorded = []
         if not (registered or failed_ids or results):
             return
@@ -405,18 +402,13 @@ def _check_unchanged(f) -> None:
         raise FileFailure(ErrorKind.CHANGED, f"{f.path} was modified while it was being imported.", f.path)
 
 
-def _result_row(o: FileOutcome) -> dict:
-    return {
-        "repo_path": o.repo_path,
-        "transfer": o.transfer,
-        "size": o.size,
-        "checksum_algorithm": o.checksum_algorithm,
-        "checksum": o.checksum,
-        "state": str(o.state),
-        "error_kind": o.error_kind,
-        "error_message": o.error_message,
-        "seconds": o.seconds,
-    }
+def _result_row(job_id: int, o: FileOutcome) -> dict:
+    """A file_results row: the outcome's own fields, under the catalog's names for two of them."""
+    row = o.as_dict()
+    row["source_path"] = row.pop("source")
+    row["fileset_name"] = row.pop("fileset")
+    row["job_id"] = job_id
+    return row
 
 
 def remove_fileset_dir(repository: Path, repo_dir: str) -> None:

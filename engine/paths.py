@@ -60,6 +60,12 @@ def render_template(template: str, user: str, user_id: int, when: datetime) -> t
     return prefix.strip("/"), rest.strip("/")
 
 
+def fileset_path(template: str, user: str, user_id: int, when: datetime) -> str:
+    """A fileset directory for `when`, relative to the repository root."""
+    prefix, rest = render_template(template, user, user_id, when)
+    return f"{prefix}/{rest}" if prefix else rest
+
+
 class DirectoryAllocator:
     """Creates fileset directories atomically (mkdir), moving on by 1 ms when a name is taken.
 
@@ -82,8 +88,7 @@ class DirectoryAllocator:
             if self._cursor is not None and when <= self._cursor:
                 when = self._cursor + timedelta(milliseconds=1)
             while True:
-                prefix, rest = render_template(self.template, user, user_id, when)
-                relative = f"{prefix}/{rest}" if prefix else rest
+                relative = fileset_path(self.template, user, user_id, when)
                 absolute = os.path.join(self.root, relative)
                 parent = os.path.dirname(absolute)
                 if parent not in self._made_parents:

@@ -64,18 +64,17 @@ def _registered(data_dir: DataDir, column, values: set[str]) -> set:
     return found
 
 
-def registered_client_paths(data_dir: DataDir, plan: ImportPlan) -> set[str]:
-    """Source paths of the plan that were imported before (compared as client paths)."""
-    by_client = {client_path(f.path): f.path for fs in plan.filesets for f in fs.files}
+def registered_sources(data_dir: DataDir, filesets: list[FilesetPlan]) -> set[str]:
+    """Source paths among these filesets that were imported before (compared as client paths)."""
+    by_client = {client_path(f.path): f.path for fs in filesets for f in fs.files}
     return {by_client[c] for c in _registered(data_dir, FilesetEntry.client_path, set(by_client))}
 
 
 def _exclude_by_client_path(data_dir: DataDir, filesets: list[FilesetPlan], plan: ImportPlan) -> list[FilesetPlan]:
-    paths = {client_path(f.path) for fs in filesets for f in fs.files}
-    known = _registered(data_dir, FilesetEntry.client_path, paths)
+    known = registered_sources(data_dir, filesets)
     keep = []
     for fs in filesets:
-        if any(client_path(f.path) in known for f in fs.files):
+        if any(f.path in known for f in fs.files):
             plan.excluded.append((fs, "already imported from the same path"))
         else:
             keep.append(fs)

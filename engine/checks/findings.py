@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 EXAMPLES = 5
 
@@ -24,14 +24,7 @@ class Finding:
     examples: tuple[str, ...] = ()
 
     def as_dict(self) -> dict:
-        return {
-            "code": self.code,
-            "severity": str(self.severity),
-            "message": self.message,
-            "hint": self.hint,
-            "count": self.count,
-            "examples": list(self.examples),
-        }
+        return asdict(self) | {"severity": str(self.severity), "examples": list(self.examples)}
 
 
 def finding(code: str, severity: Severity, message: str, hint: str = "", paths=()) -> Finding:

@@ -17,8 +17,8 @@ from engine.checks.facts import free_bytes, mount_of, protected_hardlinks, refre
 from engine.checks.findings import CheckReport, Finding, Severity, finding
 from engine.config import Policy
 from engine.errors import ChecksFailed, EngineError
-from engine.paths import needs_sanitising, render_template
-from engine.plan import ImportPlan, registered_client_paths
+from engine.paths import fileset_path, needs_sanitising
+from engine.plan import ImportPlan, registered_sources
 from engine.transfers import Transfer, get_transfer, transfer_names
 from engine.units import count, human_size
 
@@ -123,7 +123,7 @@ def _gather(data_dir, plan: ImportPlan, account, policy: Policy) -> _Facts:
                 facts.undeletable.append(path)
             if folder_needs_sanitising or needs_sanitising(os.path.basename(path)):
                 facts.to_sanitise.append(path)
-    facts.imported = sorted(registered_client_paths(data_dir, plan))
+    facts.imported = sorted(registered_sources(data_dir, plan.filesets))
     facts.repository_problem = _probe_repository(data_dir, account)
     facts.free = free_bytes(data_dir.repository)
     return facts
@@ -136,8 +136,8 @@ def _sticky_refuses(folder_st: os.stat_result, file_uid: int, euid: int) -> bool
 
 def _probe_repository(data_dir, account) -> str:
     """Create, read back and remove a file where this account's filesets will go; '' when fine."""
-    prefix, rest = render_template(data_dir.settings.template, account.name, account.id, datetime.now())
-    target = os.path.join(data_dir.repository, prefix, os.path.dirname(rest))
+    relative = fileset_path(data_dir.settings.template, account.name, account.id, datetime.now())
+    target = os.path.join(data_dir.repository, os.path.dirname(relative))
     try:
         os.makedirs(target, exist_ok=True)
         fd, probe = tempfile.mkstemp(prefix=".write-test-", dir=target)

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from engine.accounts import create_account, has_accounts, validate_new_account
-from engine.cli.auth import forget, read_password, remember, sign_in, user_name
+from engine.cli.auth import forget, read_password, remember, sign_in, user_name, write_private_file
 from engine.config import resolve_data_dir
 from engine.datadir import DataDir, open_data_dir
 from engine.errors import AuthError, UsageError
@@ -85,9 +85,7 @@ def run_demo(args) -> int:
             )
         password = secrets.token_urlsafe(12)
         create_account(data_dir, DEMO_ACCOUNT, password, admin=True)
-        fd = os.open(password_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as f:
-            f.write(password + "\n")
+        write_private_file(password_file, password + "\n")
         print(f"Created the account '{DEMO_ACCOUNT}'; its password is in {password_file}.")
     args.user = DEMO_ACCOUNT
     os.environ["INPLACE_PASSWORD"] = password_file.read_text().strip()

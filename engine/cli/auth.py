@@ -28,12 +28,16 @@ def _load_sessions() -> dict:
         return {}
 
 
-def _save_sessions(sessions: dict) -> None:
-    path = _sessions_file()
+def write_private_file(path: Path, text: str) -> None:
+    """Write a file only its owner can read: it holds a secret (a token or a password)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as f:
-        json.dump(sessions, f)
+        f.write(text)
+
+
+def _save_sessions(sessions: dict) -> None:
+    write_private_file(_sessions_file(), json.dumps(sessions))
 
 
 def read_password(args) -> str | None:

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from engine.plan import make_plan, registered_client_paths
+from engine.plan import make_plan, registered_sources
 from engine.units import count, human_size
 from gui import texts
 from gui.widgets import DropList, message_label, named
@@ -29,7 +29,7 @@ SHOWN_ROWS = 500
 
 def _scan(data_dir, paths, exclude_imported):
     plan = make_plan(data_dir, paths, "clientpath" if exclude_imported else None)
-    return plan, len(registered_client_paths(data_dir, plan))
+    return plan, len(registered_sources(data_dir, plan.filesets))
 
 
 class DataPage(QWizardPage):
