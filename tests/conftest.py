@@ -91,16 +91,19 @@ def make_tree(root: Path) -> dict[str, bytes]:
     return files
 
 
+def cli_process_env() -> dict:
+    """The environment of a CLI process signed in as alice."""
+    return {**os.environ, "INPLACE_PASSWORD": PASSWORD, "INPLACE_USER": "alice"}
+
+
+def cli_command(data_dir, *args) -> list[str]:
+    """The CLI run as its own process (for kills, concurrency and terminals)."""
+    return [sys.executable, "-m", "engine.cli.main", "--data-dir", str(data_dir), *map(str, args)]
+
+
 def run_cli_process(data_dir: Path, *args: str, **kwargs) -> subprocess.CompletedProcess:
-    """The CLI as its own process (for kills and concurrency)."""
-    env = {**os.environ, "INPLACE_PASSWORD": PASSWORD, "INPLACE_USER": "alice"}
     return subprocess.run(
-        [sys.executable, "-m", "engine.cli.main", "--data-dir", str(data_dir), *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=REPO,
-        **kwargs,
+        cli_command(data_dir, *args), capture_output=True, text=True, env=cli_process_env(), cwd=REPO, **kwargs
     )
 
 

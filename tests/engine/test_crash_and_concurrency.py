@@ -8,7 +8,7 @@ import subprocess
 import sys
 import time
 
-from tests.conftest import PASSWORD, REPO, run_cli_process
+from tests.conftest import REPO, cli_command, cli_process_env, run_cli_process
 
 FILES = 2400
 SIZE = 128 * 1024
@@ -31,10 +31,9 @@ def registered_count(data_dir):
 
 
 def start_import(data_dir, *args):
-    env = {**os.environ, "INPLACE_PASSWORD": PASSWORD, "INPLACE_USER": "alice"}
     return subprocess.Popen(
-        [sys.executable, "-m", "engine.cli.main", "--data-dir", str(data_dir.root), "import", *args],
-        env=env,
+        cli_command(data_dir.root, "import", *args),
+        env=cli_process_env(),
         cwd=REPO,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

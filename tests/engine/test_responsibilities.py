@@ -5,7 +5,6 @@ import os
 import pty
 import select
 import subprocess
-import sys
 import time
 
 import pytest
@@ -17,7 +16,7 @@ from engine.importer import Importer, ImportOptions
 from engine.plan import make_plan
 from engine.responsibilities import acknowledge, acknowledge_all, statements_for
 from engine.transfers import get_transfer, transfer_names
-from tests.conftest import PASSWORD, REPO
+from tests.conftest import REPO, cli_command, cli_process_env
 
 
 @pytest.fixture
@@ -118,23 +117,12 @@ def _talk(master, answers, timeout=30):
 @pytest.mark.parametrize("answers,accepted", [(["y"] * 5, True), (["y", "y", "n"], False)])
 def test_on_a_terminal_each_statement_is_asked(data_dir, src, answers, accepted):
     master, slave = pty.openpty()
-    env = {**os.environ, "INPLACE_PASSWORD": PASSWORD, "INPLACE_USER": "alice"}
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "engine.cli.main",
-            "--data-dir",
-            str(data_dir.root),
-            "import",
-            "--transfer",
-            "ln_s",
-            str(src),
-        ],
+        cli_command(data_dir.root, "import", "--transfer", "ln_s", src),
         stdin=slave,
         stdout=slave,
         stderr=slave,
-        env=env,
+        env=cli_process_env(),
         cwd=REPO,
         close_fds=True,
     )
