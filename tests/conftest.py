@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-SAMPLES = REPO.parent / "shared" / "samples"
+SAMPLES = REPO / "tests" / "samples"
 PASSWORD = "correct horse"
 
 # Tests import from pytest's temporary folders, which the default policy treats as temporary
