@@ -107,7 +107,7 @@ class Fileset(Base):
     dataset_id: Mapped[int | None] = mapped_column(ForeignKey("datasets.id"), nullable=True)
     name: Mapped[str] = mapped_column(String(1024))
     state: Mapped[str] = mapped_column(String(32), index=True)
-    repo_dir: Mapped[str] = mapped_column(Text)  # relative to ManagedRepository
+    repo_dir: Mapped[str] = mapped_column(Text, unique=True, index=True)  # relative to ManagedRepository
     transfer: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(DateTime)
 
@@ -117,6 +117,7 @@ class FilesetEntry(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     fileset_id: Mapped[int] = mapped_column(ForeignKey("filesets.id", ondelete="CASCADE"), index=True)
     source_path: Mapped[str] = mapped_column(Text)
+    source_real_path: Mapped[str | None] = mapped_column(Text, index=True, nullable=True)  # symbolic links resolved
     client_path: Mapped[str] = mapped_column(Text, index=True)
     repo_path: Mapped[str] = mapped_column(Text)  # relative to ManagedRepository
     file_name: Mapped[str] = mapped_column(String(1024), index=True)
