@@ -37,7 +37,7 @@ def main() -> int:
     make_small(work / "src", args.files)
     data_dir = DataDir(work / "data")
     data_dir.create()
-    create_account(data_dir, "bench", PASSWORD)
+    create_account(data_dir, "bench", PASSWORD, by=None)
     account = authenticate(data_dir, "bench", PASSWORD)
 
     import qasync

@@ -67,7 +67,7 @@ def shell_baseline(command: str, src: Path, dest: Path) -> float:
 def ours(transfer: str, src: Path, data_root: Path) -> tuple[float, int]:
     data_dir = DataDir(data_root)
     data_dir.create()
-    create_account(data_dir, "bench", PASSWORD)
+    create_account(data_dir, "bench", PASSWORD, by=None)
     account = authenticate(data_dir, "bench", PASSWORD)
     start = time.perf_counter()
     plan = make_plan(data_dir, [str(src)])

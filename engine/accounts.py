@@ -12,7 +12,8 @@ from sqlalchemy import delete, select
 
 from engine.catalog.models import Account, LoginSession
 from engine.datadir import DataDir
-from engine.errors import AuthError, UsageError
+from engine.errors import AuthError, PermissionDenied, UsageError
+from engine.permissions import require_admin
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 SESSION_DAYS = 7
@@ -44,10 +45,18 @@ def validate_new_account(name: str, password: str) -> None:
         raise UsageError("That password is too short.", "Use at least 4 characters.")
 
 
-def create_account(data_dir: DataDir, name: str, password: str, admin: bool = False) -> Account:
+def create_account(
+    data_dir: DataDir, name: str, password: str, admin: bool = False, *, by: Account | None
+) -> Account:
+    """Add an account on behalf of the administrator `by`; None only for the first account of a catalog."""
     name = name.strip()
     validate_new_account(name, password)
     with data_dir.session() as s, s.begin():
+        # Inside the write transaction, so two first accounts cannot both pass the "no account yet" test.
+        if by is None and s.scalar(select(Account.id).limit(1)) is not None:
+            raise PermissionDenied("Only an administrator may add an account to a catalog that has accounts.")
+        if by is not None:
+            require_admin(s.get(Account, by.id), "add an account")
         if s.scalar(select(Account).where(Account.name == name)):
             raise UsageError(f"An account named '{name}' already exists.", "Choose another name.")
         account = Account(name=name, password_hash=hash_password(password), is_admin=admin, created_at=datetime.now())

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from engine.catalog.models import Dataset, Project
+from engine.catalog.models import Account, Dataset, Project
 from engine.datadir import DataDir
 from engine.errors import UsageError
+from engine.permissions import visible_owner_filter
 
 _TARGET_FORMS = "Dataset:ID, Dataset:name:NAME or Project:name:PROJECT/Dataset:name:DATASET"
 
@@ -66,8 +67,10 @@ def resolve_target(data_dir: DataDir, target: Target | None, owner_id: int) -> i
         return dataset.id
 
 
-def list_containers(data_dir: DataDir, owner_id: int | None = None) -> list[dict]:
-    """Projects with their datasets, plus datasets without a project, for pickers and listings."""
+def list_containers(data_dir: DataDir, account: Account) -> list[dict]:
+    """Projects with their datasets, plus datasets without a project, for pickers and listings:
+    the account's own, or everyone's for an administrator."""
+    owner_id = visible_owner_filter(account)
     with data_dir.session() as s:
         projects = {p.id: p for p in s.scalars(select(Project).order_by(Project.name))}
         datasets = list(s.scalars(select(Dataset).order_by(Dataset.name)))

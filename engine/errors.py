@@ -48,6 +48,12 @@ class AuthError(UsageError):
     """Sign-in failed or no account was given."""
 
 
+class PermissionDenied(UsageError):
+    """The signed-in account may not do this: it is not the owner, or not an administrator."""
+
+    exit_code = 5
+
+
 class CatalogError(EngineError):
     """The catalog could not be opened, migrated or written."""
 

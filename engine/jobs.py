@@ -13,6 +13,7 @@ from sqlalchemy import func, select, update
 
 from engine.catalog.models import Account, Acknowledgement, Fileset, Job
 from engine.datadir import DataDir
+from engine.permissions import visible_owner_filter
 from engine.states import FilesetState, JobState
 
 
@@ -84,10 +85,14 @@ def mark_interrupted(data_dir: DataDir) -> list[int]:
     return dead
 
 
-def list_jobs(data_dir: DataDir, limit: int = 50) -> list[dict]:
+def list_jobs(data_dir: DataDir, *, account: Account, limit: int = 50) -> list[dict]:
+    """The newest jobs `account` may see: its own, or everyone's for an administrator."""
     mark_interrupted(data_dir)
+    query = select(Job).order_by(Job.id.desc()).limit(limit)
+    if (owner := visible_owner_filter(account)) is not None:
+        query = query.where(Job.account_id == owner)
     with data_dir.session() as s:
-        jobs = list(s.scalars(select(Job).order_by(Job.id.desc()).limit(limit)))
+        jobs = list(s.scalars(query))
         names = dict(s.execute(select(Account.id, Account.name)).all())
         pending = dict(
             s.execute(

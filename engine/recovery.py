@@ -8,12 +8,13 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import delete, select, update
 
-from engine.catalog.models import Fileset, FilesetEntry, Job
+from engine.catalog.models import Account, Fileset, FilesetEntry, Job
 from engine.containers import Target
 from engine.datadir import DataDir
 from engine.errors import UsageError
 from engine.importer import ImportOptions, remove_fileset_dir
 from engine.jobs import mark_interrupted
+from engine.permissions import require_owner_or_admin
 from engine.states import FilesetState, JobState
 
 
@@ -26,12 +27,13 @@ class DeleteReport:
     kept: list[str] = field(default_factory=list)  # filesets not removed, with the reason
 
 
-def _interrupted_job(data_dir: DataDir, job_id: int) -> Job:
+def _interrupted_job(data_dir: DataDir, job_id: int, account: Account, action: str) -> Job:
     mark_interrupted(data_dir)
     with data_dir.session() as s:
         job = s.get(Job, job_id)
     if job is None:
         raise UsageError(f"There is no job {job_id}.", "List jobs with 'inplace jobs'.")
+    require_owner_or_admin(account, job.account_id, f"{action} job {job_id}")
     if job.state != JobState.INTERRUPTED:
         raise UsageError(f"Job {job_id} is {job.state}, not interrupted; there is nothing to recover.")
     return job
@@ -50,21 +52,21 @@ def remove_pending(data_dir: DataDir, job_id: int) -> int:
     return len(pending)
 
 
-def rollback_job(data_dir: DataDir, job_id: int) -> DeleteReport:
+def rollback_job(data_dir: DataDir, job_id: int, *, account: Account) -> DeleteReport:
     """Undo an interrupted job: its unfinished filesets, and the registered ones whose originals remain."""
-    _interrupted_job(data_dir, job_id)
+    _interrupted_job(data_dir, job_id, account, "roll back")
     remove_pending(data_dir, job_id)
     with data_dir.session() as s:
         ids = list(s.scalars(select(Fileset.id).where(Fileset.job_id == job_id)))
-    report = delete_filesets(data_dir, ids, keep_sole_copies=True)
+    report = delete_filesets(data_dir, ids, keep_sole_copies=True, account=account)
     _set_state(data_dir, job_id, JobState.ROLLED_BACK)
     return report
 
 
-def resume_options(data_dir: DataDir, job_id: int) -> tuple[list[str], ImportOptions]:
+def resume_options(data_dir: DataDir, job_id: int, *, account: Account) -> tuple[list[str], ImportOptions]:
     """Clean up an interrupted job and return what to run to finish it: its paths and options,
     excluding what it registered, and never deleting sources."""
-    _interrupted_job(data_dir, job_id)
+    _interrupted_job(data_dir, job_id, account, "resume")
     remove_pending(data_dir, job_id)
     with data_dir.session() as s:
         job = s.get(Job, job_id)
@@ -84,7 +86,9 @@ def _set_state(data_dir: DataDir, job_id: int, state: JobState) -> None:
         s.execute(update(Job).where(Job.id == job_id).values(state=state))
 
 
-def delete_filesets(data_dir: DataDir, fileset_ids: list[int], keep_sole_copies: bool = False) -> DeleteReport:
+def delete_filesets(
+    data_dir: DataDir, fileset_ids: list[int], keep_sole_copies: bool = False, *, account: Account
+) -> DeleteReport:
     """Remove filesets from the repository and the catalog. Links go; what they point to stays.
 
     With `keep_sole_copies`, a fileset whose originals are gone is kept: its copy is the only one.
@@ -96,6 +100,8 @@ def delete_filesets(data_dir: DataDir, fileset_ids: list[int], keep_sole_copies:
         unknown = [i for i in fileset_ids if i not in found]
         if unknown:
             raise UsageError(f"There is no fileset {unknown[0]}.", "List them with 'inplace filesets'.")
+        for fs in filesets:  # all are checked before any is removed
+            require_owner_or_admin(account, fs.owner_id, f"delete fileset {fs.id}")
         entries = {
             fs.id: list(s.scalars(select(FilesetEntry).where(FilesetEntry.fileset_id == fs.id))) for fs in filesets
         }

@@ -13,15 +13,30 @@ from engine.cli.auth import forget, read_password, remember, sign_in, user_name,
 from engine.config import resolve_data_dir
 from engine.datadir import DataDir, open_data_dir
 from engine.errors import AuthError, UsageError
+from engine.permissions import require_admin
 
 
-def _new_password(args, name: str) -> str:
+def _first_password(args, name: str) -> str:
+    """The first account's password: nobody is signed in yet, so it comes like a sign-in password."""
     password = read_password(args)
     if password is not None:
         return password
+    return _ask_twice(name, "Set INPLACE_PASSWORD or pass --password-stdin.")
+
+
+def _added_password(args, name: str) -> str:
+    """An added account's password, kept apart from the signed-in administrator's own."""
+    if args.new_password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    if os.environ.get("INPLACE_NEW_PASSWORD"):
+        return os.environ["INPLACE_NEW_PASSWORD"]
+    return _ask_twice(name, "Set INPLACE_NEW_PASSWORD or pass --new-password-stdin.")
+
+
+def _ask_twice(name: str, hint: str) -> str:
     if not sys.stdin.isatty():
-        raise AuthError(f"No password for the new account '{name}'.", "Set INPLACE_PASSWORD or pass --password-stdin.")
-    first = getpass.getpass(f"Password for {name}: ")
+        raise AuthError(f"No password for the new account '{name}'.", hint)
+    first = getpass.getpass(f"Password for the new account {name}: ")
     if first != getpass.getpass("Again: "):
         raise UsageError("The two passwords differ.", "Run the command again.")
     return first
@@ -35,21 +50,22 @@ def run_init(args) -> int:
         raise UsageError("The first account needs a name.", "Use --user NAME or set INPLACE_USER.")
     if data_dir.exists() and has_accounts(data_dir):
         raise UsageError(f"{root} already holds a data dir with accounts.", "Use 'inplace admin adduser' to add one.")
-    password = _new_password(args, name)
+    password = _first_password(args, name)
     validate_new_account(name, password)
     data_dir.create()
-    create_account(data_dir, name, password, admin=True)
+    create_account(data_dir, name, password, admin=True, by=None)
     print(f"Created the data dir {root} with the administrator account '{name}'.")
     return 0
 
 
 def run_adduser(args) -> int:
+    """An administrator signs in (--user, as for any command) and adds the account NAME."""
     data_dir = open_data_dir(args.data_dir)
-    name = user_name(args)
-    if not name:
-        raise UsageError("The new account needs a name.", "Use --user NAME.")
-    create_account(data_dir, name, _new_password(args, name), admin=args.admin)
-    print(f"Added the account '{name}'.")
+    admin = sign_in(data_dir, args)
+    require_admin(admin, "add an account")  # before asking for a password that would be refused
+    name = args.name.strip()
+    create_account(data_dir, name, _added_password(args, name), admin=args.admin, by=admin)
+    print(f"Added the {'administrator ' if args.admin else ''}account '{name}'.")
     return 0
 
 
@@ -84,7 +100,7 @@ def run_demo(args) -> int:
                 "Run the demo with --data-dir pointing to a new folder.",
             )
         password = secrets.token_urlsafe(12)
-        create_account(data_dir, DEMO_ACCOUNT, password, admin=True)
+        create_account(data_dir, DEMO_ACCOUNT, password, admin=True, by=None)
         write_private_file(password_file, password + "\n")
         print(f"Created the account '{DEMO_ACCOUNT}'; its password is in {password_file}.")
     args.user = DEMO_ACCOUNT

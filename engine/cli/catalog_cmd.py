@@ -12,6 +12,7 @@ from engine.checksums import get_algorithm, hash_file
 from engine.cli.auth import sign_in
 from engine.datadir import open_data_dir
 from engine.jobs import list_jobs
+from engine.permissions import visible_owner_filter
 from engine.recovery import delete_filesets, resume_options, rollback_job
 from engine.units import human_size
 
@@ -32,9 +33,11 @@ def run_checksum(args) -> int:
 
 def run_filesets(args) -> int:
     data_dir = open_data_dir(args.data_dir)
-    sign_in(data_dir, args)
+    query = select(Fileset).where(Fileset.state == "registered").order_by(Fileset.id)
+    if (owner := visible_owner_filter(sign_in(data_dir, args))) is not None:
+        query = query.where(Fileset.owner_id == owner)
     with data_dir.session() as s:
-        filesets = list(s.scalars(select(Fileset).where(Fileset.state == "registered").order_by(Fileset.id)))
+        filesets = list(s.scalars(query))
         entries: dict[int, list[FilesetEntry]] = {}
         for e in s.scalars(select(FilesetEntry).order_by(FilesetEntry.id)):
             entries.setdefault(e.fileset_id, []).append(e)
@@ -75,8 +78,8 @@ def run_filesets(args) -> int:
 
 def run_delete(args) -> int:
     data_dir = open_data_dir(args.data_dir)
-    sign_in(data_dir, args)
-    report = delete_filesets(data_dir, args.filesets)
+    account = sign_in(data_dir, args)
+    report = delete_filesets(data_dir, args.filesets, account=account)
     print(f"Deleted {report.filesets} filesets ({report.files} files) from the repository.")
     if report.bytes_freed:
         print(f"Space freed: {human_size(report.bytes_freed)}.")
@@ -92,7 +95,7 @@ def run_jobs(args) -> int:
     data_dir = open_data_dir(args.data_dir)
     account = sign_in(data_dir, args)
     if args.rollback:
-        report = rollback_job(data_dir, args.rollback)
+        report = rollback_job(data_dir, args.rollback, account=account)
         print(f"Job {args.rollback} rolled back: {report.filesets} filesets removed.")
         for line in report.kept:
             print(f"Kept {line}.")
@@ -100,10 +103,10 @@ def run_jobs(args) -> int:
     if args.resume:
         from engine.cli.import_cmd import import_with_progress
 
-        paths, options = resume_options(data_dir, args.resume)
+        paths, options = resume_options(data_dir, args.resume, account=account)
         print(f"Job {args.resume}: unfinished filesets removed; importing the rest (no original will be deleted).")
         return import_with_progress(data_dir, account, paths, options, args)
-    jobs = list_jobs(data_dir)
+    jobs = list_jobs(data_dir, account=account)
     if args.output == "json":
         print(json.dumps(jobs, indent=2, ensure_ascii=False))
         return 0

@@ -1,5 +1,6 @@
 """`inplace`: parse, call the engine, print, and map errors to exit codes (0 ok, 1 usage,
-2 import errors, 3 source clean-up failed, 4 cancelled). Never a traceback for bad input."""
+2 import errors, 3 source clean-up failed, 4 cancelled, 5 not permitted: the account signed in is
+neither the owner nor an administrator). Never a traceback for bad input."""
 
 from __future__ import annotations
 
@@ -118,9 +119,22 @@ def build_parser() -> Parser:
     p = admin.add_parser("init", help="create a data dir and its first (administrator) account")
     _account_options(p)
     p.set_defaults(func=admin_cmd.run_init)
-    p = admin.add_parser("adduser", help="add an account")
+    p = admin.add_parser(
+        "adduser",
+        help="add an account (an administrator signs in)",
+        description="Add the account NAME. Only an administrator may: sign in as one with --user and "
+        "INPLACE_PASSWORD, --password-stdin or a remembered login. The new account's password comes from "
+        "INPLACE_NEW_PASSWORD, --new-password-stdin or a prompt. Exit code 5 when the account signed in "
+        "is not an administrator.",
+    )
+    p.add_argument("name", metavar="NAME", help="the new account's name")
     _account_options(p)
-    p.add_argument("--admin", action="store_true")
+    p.add_argument("--admin", action="store_true", help="make the new account an administrator")
+    p.add_argument(
+        "--new-password-stdin",
+        action="store_true",
+        help="read the new account's password from stdin (the line after yours, with --password-stdin)",
+    )
     p.set_defaults(func=admin_cmd.run_adduser)
 
     p = sub.add_parser("demo", help="import a small generated folder with ln_s into the personal data dir")

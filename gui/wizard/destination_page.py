@@ -52,7 +52,7 @@ class DestinationPage(QWizardPage):
         self.ops.start(self._load())
 
     async def _load(self) -> None:
-        self.containers = await self.ops.run(list_containers, self.state.data_dir, self.state.account.id)
+        self.containers = await self.ops.run(list_containers, self.state.data_dir, self.state.account)
         projects = sorted(
             {(c["project_id"], c["project"]) for c in self.containers if c["project_id"]}, key=lambda p: p[1]
         )

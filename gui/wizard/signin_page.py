@@ -31,7 +31,7 @@ def _open(root) -> tuple[DataDir, bool]:
 def _create(data_dir: DataDir, name: str, password: str):
     validate_new_account(name, password)
     data_dir.create()
-    create_account(data_dir, name, password, admin=True)
+    create_account(data_dir, name, password, admin=True, by=None)  # the first account of a new data dir
     return authenticate(data_dir, name, password)
 
 

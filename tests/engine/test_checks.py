@@ -86,7 +86,7 @@ def nobody_data_dir(open_tmp):
     d = DataDir(open_tmp / "data")
     d.create()
     (d.root / "settings.toml").write_text(TEST_SETTINGS)
-    create_account(d, "nobody", PASSWORD)
+    create_account(d, "nobody", PASSWORD, by=None)
     d.dispose()
     for p in [d.root, *d.root.rglob("*")]:
         os.chown(p, NOBODY, NOBODY)
