@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set up everything the project needs on a fresh Debian machine: system libraries for Qt and the
 # X tests (when run as root with apt-get), a Python 3.12+ virtual environment in .venv, and the
-# project installed into it in editable mode with its test and GUI extras.
+# project installed into it in editable mode (its default install includes the wizard) with its test
+# and bundle extras.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -46,6 +47,6 @@ fi
 stamp=.venv/.installed-$(sha1sum pyproject.toml | cut -c1-12)
 if [ ! -f "$stamp" ]; then
   .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -e '.[gui,test,guitest,bundle]'
+  .venv/bin/python -m pip install -q -e '.[test,guitest,bundle]'
   rm -f .venv/.installed-*; touch "$stamp"
 fi
