@@ -1,41 +1,46 @@
 """Run an import job: allocate, record intent, transfer and verify, register or roll back, clean up.
 
-Crash safety: a batch of fileset directories is created and recorded as `pending` in one catalog
-transaction before any file is put in them; a fileset becomes `registered` in the transaction that
-adds its entries. Whatever is still `pending` after a crash belongs to an interrupted job and is
-removed by recovery. Sources of `*_rm` transfers are deleted only after every fileset of the run
-was registered and the repository was synced to disk.
+Crash safety: a batch of fileset directories is recorded as `pending` in one catalog transaction,
+and only then created, so a kill never leaves a directory the catalog does not know; a fileset
+becomes `registered` in the transaction that adds its entries. Whatever is still `pending` after a
+crash belongs to an interrupted job and is removed by recovery. Sources of `*_rm` transfers are
+deleted only after every fileset of the run was registered and the repository was synced to disk,
+and each only when it is provably the file that was stored (engine/sources.py).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
-import shutil
 import time
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from pathlib import Path
 
 from sqlalchemy import delete, insert, update
+from sqlalchemy.exc import IntegrityError
 
+from engine import checkpoints
 from engine.catalog.models import Account, FileResult, Fileset, FilesetEntry
 from engine.checks import CheckReport, refuse_on_errors, run_checks
 from engine.checksums import DEFAULT_ALGORITHM, get_algorithm
 from engine.containers import Target, resolve_target
 from engine.datadir import DataDir
-from engine.errors import Cancelled, ErrorKind, FileFailure, file_failure_from_os_error
+from engine.dependents import PATH_FREE_TRANSFERS, linked_originals
+from engine.errors import Cancelled, EngineError, ErrorKind, FileFailure, file_failure_from_os_error
+from engine.explain import explain
 from engine.grouping import FilesetPlan
 from engine.joblog import JobLog
 from engine.jobs import finish_job, start_job
 from engine.paths import DirectoryAllocator, client_path, repository_names
 from engine.plan import ImportPlan
 from engine.progress import CancelToken, ProgressTracker
+from engine.repository import remove_fileset_dir, write_new_file
 from engine.responsibilities import require_acknowledgement
 from engine.results import FileOutcome, JobReport
-from engine.sources import delete_sources, make_read_only
+from engine.sources import Stored, delete_sources, make_read_only
 from engine.states import FilesetState, FileState, JobState
-from engine.transfers import DEFAULT_TRANSFER, FileTask, Transfer, get_transfer
+from engine.transfers import DEFAULT_TRANSFER, FileTask, Identity, Transfer, get_transfer
 
 BATCH_FILESETS = 256
 BATCH_BYTES = 256 << 20
@@ -65,6 +70,7 @@ class _Allocated:
     fileset_id: int
     repo_dir: str  # relative to the repository root
     log_text: str = ""
+    stored: list[Stored] | None = None  # for *_rm: each original as it was when hashed
 
 
 class Importer:
@@ -106,7 +112,13 @@ class Importer:
         )
         report = self.report = JobReport(job_id, JobState.RUNNING, self.transfer.name, str(log_path))
         self._unrecorded: list[FileOutcome] = []
+        self._stored: list[Stored] = []
         log = JobLog(log_path)
+        if opts.resumed_from is not None:
+            from engine.recovery import remove_pending
+
+            removed = remove_pending(self.data_dir, opts.resumed_from)
+            log.write(f"resuming job {opts.resumed_from}: removed its {removed} unfinished filesets")
         started = time.monotonic()
         self.progress.update(
             phase="importing",
@@ -141,14 +153,24 @@ class Importer:
             self._record([], [])
         except BaseException as exc:
             # Beyond a single file (catalog, repository, a bug): delete nothing and leave the
-            # pending filesets to recovery, exactly as if the process had been killed.
-            log.write(
-                f"job stopped by an unexpected error: {exc!r}; recover it with 'inplace jobs --rollback {job_id}'"
-            )
-            log.close()
-            finish_job(self.data_dir, job_id, JobState.INTERRUPTED, f"stopped by an unexpected error: {exc}")
+            # pending filesets to recovery, exactly as if the process had been killed. Recording
+            # that is best effort: the disk may be full or the catalog locked, and the first error
+            # is the one to report.
+            with contextlib.suppress(Exception):
+                log.write(f"job stopped by an error: {exc!r}; recover it with 'inplace jobs --rollback {job_id}'")
+            with contextlib.suppress(Exception):
+                log.close()
+            with contextlib.suppress(Exception):
+                finish_job(self.data_dir, job_id, JobState.INTERRUPTED, f"stopped by an error: {exc}")
             self.progress.update(phase="done")
-            raise
+            plain = explain(exc, self.data_dir.catalog_path) if isinstance(exc, Exception) else None
+            if plain is None or isinstance(exc, EngineError):
+                raise
+            raise type(plain)(
+                f"{plain.message} Job {job_id} stopped part-way; no original was deleted.",
+                f"{plain.hint} Then finish the job with 'inplace jobs --resume {job_id}', "
+                f"or undo it with 'inplace jobs --rollback {job_id}'.",
+            ) from exc
         report.seconds = time.monotonic() - started
         cancelled = any(o.state == FileState.CANCELLED for o in report.files)
         report.state = (
@@ -156,7 +178,7 @@ class Importer:
         )
         self.progress.update(phase="cleaning")
         if self.transfer.deletes_sources:
-            self._clean_up_sources(log)
+            self._clean_up_sources(plan, log)
         log.write(report.summary())
         log.close()
         finish_job(self.data_dir, job_id, report.state, report.summary())
@@ -166,26 +188,49 @@ class Importer:
     # --- batches -------------------------------------------------------------------------------
 
     def _allocate(self, batch, allocator, job_id, dataset_id) -> list[_Allocated]:
-        """Create the batch's directories and record them as pending before any file goes in."""
-        dirs = [allocator.allocate(self.account.name, self.account.id) for _ in batch]
+        """Record the batch's directories as pending, then create them: the catalog knows every
+        directory before it exists, and its unique names decide between concurrent imports."""
         now = datetime.now()
-        rows = [
-            {
-                "job_id": job_id,
-                "owner_id": self.account.id,
-                "dataset_id": dataset_id,
-                "name": self.options.name or fs.name,
-                "state": FilesetState.PENDING,
-                "repo_dir": d,
-                "transfer": self.transfer.name,
-                "created_at": now,
-            }
-            for fs, d in zip(batch, dirs, strict=True)
-        ]
-        stmt = insert(Fileset.__table__).returning(Fileset.id, sort_by_parameter_order=True)
-        with self.data_dir.engine.begin() as conn:
-            ids = conn.execute(stmt, rows).scalars().all()
-        return [_Allocated(fs, fid, d) for fs, fid, d in zip(batch, ids, dirs, strict=True)]
+        while True:
+            dirs = [allocator.propose(self.account.name, self.account.id) for _ in batch]
+            rows = [
+                {
+                    "job_id": job_id,
+                    "owner_id": self.account.id,
+                    "dataset_id": dataset_id,
+                    "name": self.options.name or fs.name,
+                    "state": FilesetState.PENDING,
+                    "repo_dir": d,
+                    "transfer": self.transfer.name,
+                    "created_at": now,
+                }
+                for fs, d in zip(batch, dirs, strict=True)
+            ]
+            stmt = insert(Fileset.__table__).returning(Fileset.id, sort_by_parameter_order=True)
+            try:
+                with self.data_dir.engine.begin() as conn:
+                    ids = conn.execute(stmt, rows).scalars().all()
+                break
+            except IntegrityError:  # another import recorded one of these names first
+                continue
+        checkpoints.reached("recorded")
+        allocated = [_Allocated(fs, fid, d) for fs, fid, d in zip(batch, ids, dirs, strict=True)]
+        for item in allocated:
+            self._create_dir(item, allocator)
+        checkpoints.reached("allocated")
+        return allocated
+
+    def _create_dir(self, item: _Allocated, allocator) -> None:
+        """Make a recorded directory; if a stray folder already holds the name, move the row on."""
+        while True:
+            try:
+                allocator.create(item.repo_dir)
+                return
+            except FileExistsError:
+                new = allocator.propose(self.account.name, self.account.id)
+                with self.data_dir.engine.begin() as conn:
+                    conn.execute(update(Fileset).where(Fileset.id == item.fileset_id).values(repo_dir=new))
+                item.repo_dir = new
 
     def _run_batch(self, allocated: list[_Allocated], log: JobLog) -> str:
         """Import each fileset of the batch, then register the good ones in one transaction."""
@@ -212,18 +257,60 @@ class Importer:
                 stop_reason = "cancelled before it started"
             elif not self.options.continue_on_error:
                 stop_reason = "not attempted: an earlier fileset failed (use --continue to go on after failures)"
-        self._record(registered, failed_ids)
+        checkpoints.reached("before-register")
+        registered = self._record(registered, failed_ids)
+        checkpoints.reached("registered")
         for item, _ in registered:
             write_new_file(os.path.join(self.repository, f"{item.repo_dir}.log"), item.log_text)
         report.filesets_created += len(registered)
+        self._stored.extend(s for item, _ in registered for s in item.stored or [])
         return stop_reason
 
     def _record(self, registered, failed_ids) -> None:
-        """One transaction: register good filesets, drop rolled-back ones, store new file results."""
-        entries = [
+        """One transaction: register good filesets, drop rolled-back ones, store new file results.
+
+        For a transfer that reaches originals by name (ln_s), every link is checked once more while
+        the catalog is locked: a `*_rm` run deletes only under the same lock, after looking for
+        registered links, so either it sees these filesets or they see its deletions."""
+        job_id = self.report.job_id
+        with self.data_dir.engine.begin() as conn:
+            if self.transfer.follows_source_path:
+                registered = self._drop_broken_links(registered, failed_ids)
+            if registered:
+                ids = [item.fileset_id for item, _ in registered]
+                conn.execute(update(Fileset).where(Fileset.id.in_(ids)).values(state=FilesetState.REGISTERED))
+                conn.execute(insert(FilesetEntry.__table__), self._entries(registered))
+            if failed_ids:
+                conn.execute(delete(Fileset).where(Fileset.id.in_(failed_ids)))
+            if self._unrecorded:
+                conn.execute(insert(FileResult.__table__), [_result_row(job_id, o) for o in self._unrecorded])
+                self._unrecorded = []
+        return registered
+
+    def _drop_broken_links(self, registered, failed_ids):
+        kept = []
+        for item, outs in registered:
+            broken = next((o for f, o in zip(item.plan.files, outs, strict=True) if not _leads_to(o, f, self)), None)
+            if broken is None:
+                kept.append((item, outs))
+                continue
+            for o in outs:
+                self._fail(
+                    o, FileFailure(ErrorKind.NOT_FOUND, f"{broken.source} disappeared before it was registered.")
+                )
+                o.repo_path = None
+            self._roll_back(item)
+            failed_ids.append(item.fileset_id)
+            self.report.filesets_failed += 1
+        return kept
+
+    def _entries(self, registered) -> list[dict]:
+        real_path = (lambda p: None) if self.transfer.name in PATH_FREE_TRANSFERS else os.path.realpath
+        return [
             {
                 "fileset_id": item.fileset_id,
                 "source_path": f.path,
+                "source_real_path": real_path(f.path),
                 "client_path": client_path(f.path),
                 "repo_path": o.repo_path,
                 "file_name": os.path.basename(f.path),
@@ -237,20 +324,6 @@ class Importer:
             for item, outs in registered
             for f, o in zip(item.plan.files, outs, strict=True)
         ]
-        job_id = self.report.job_id
-        results = [_result_row(job_id, o) for o in self._unrecorded]
-        self._unrecorded = []
-        if not (registered or failed_ids or results):
-            return
-        with self.data_dir.engine.begin() as conn:
-            if registered:
-                ids = [item.fileset_id for item, _ in registered]
-                conn.execute(update(Fileset).where(Fileset.id.in_(ids)).values(state=FilesetState.REGISTERED))
-                conn.execute(insert(FilesetEntry.__table__), entries)
-            if failed_ids:
-                conn.execute(delete(Fileset).where(Fileset.id.in_(failed_ids)))
-            if results:
-                conn.execute(insert(FileResult.__table__), results)
 
     # --- one fileset ---------------------------------------------------------------------------
 
@@ -260,6 +333,7 @@ class Importer:
         names = repository_names([f.path for f in fs.files])
         log.write(f"fileset {fs.name} ({fs.rule}, {len(fs.files)} files) -> {item.repo_dir}", fileset=True)
         outcomes: list[FileOutcome] = []
+        identities: list[Identity] = []
         made_dirs = {base}
         for problem in fs.problems:
             log.write(f"problem: {problem}", fileset=True)
@@ -284,10 +358,12 @@ class Importer:
             task = FileTask(f.path, dest, self.options.checksum_algorithm, f.size, f.dev, f.ino, self._on_block)
             t0 = time.monotonic()
             try:
+                before = Identity.of(os.stat(f.path))
                 checksum = self.transfer.create(task)
+                checkpoints.reached("created")
                 outcome.state = FileState.VERIFYING
                 self.transfer.verify(task, checksum)
-                _check_unchanged(f)
+                identities.append(_unchanged(f, task.identity or before))
                 outcome.checksum = checksum
                 outcome.state = FileState.DONE
             except Cancelled:
@@ -300,8 +376,13 @@ class Importer:
             outcome.seconds = time.monotonic() - t0
             outcomes.append(outcome)
         ok = all(o.state == FileState.DONE for o in outcomes)
-        if ok and self.options.make_read_only and self.transfer.in_place:
+        if ok and self.options.make_read_only and self.transfer.in_place and not self.transfer.deletes_sources:
             make_read_only([f.path for f in fs.files], log)
+        if ok and self.transfer.deletes_sources:
+            item.stored = [
+                Stored(o.source, o.repo_path, o.checksum_algorithm, ident)
+                for o, ident in zip(outcomes, identities, strict=True)
+            ]
         for o in outcomes:
             if not ok and o.state == FileState.DONE:
                 o.state = FileState.FAILED
@@ -360,17 +441,22 @@ class Importer:
             for f in fs.files:
                 self._emit(self._outcome(f.path, f.size, fs, state, message=reason))
 
-    def _clean_up_sources(self, log: JobLog) -> None:
+    def _clean_up_sources(self, plan: ImportPlan, log: JobLog) -> None:
         report = self.report
         if not self.options.delete_sources:
             report.sources_kept_reason = "This run resumed an interrupted job, so no original was deleted."
         elif report.state != JobState.COMPLETED or report.errors:
             report.sources_kept_reason = "Nothing was deleted because the import was not fully successful."
         else:
-            done = [o for o in report.files if o.state == FileState.DONE]
-            report.sources_deleted, report.sources_left_behind = delete_sources(
-                self.transfer, done, self.repository, log
-            )
+            os.sync()  # copies, links and the catalog reach the disk before any original goes
+            checkpoints.reached("before-delete")
+            # The catalog stays locked while originals go: no ln_s import can register a link to
+            # one of them in between (it checks its links under the same lock).
+            with self.data_dir.engine.begin() as conn:
+                linked = linked_originals(conn, [s.source for s in self._stored])
+                report.sources_deleted, report.sources_left_behind = delete_sources(
+                    self.transfer, self._stored, self.repository, plan.selection, linked, log
+                )
             return
         log.write(report.sources_kept_reason)
 
@@ -388,18 +474,22 @@ def _batches(filesets: list[FilesetPlan]):
         yield batch
 
 
-def write_new_file(path: str, text: str) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+def _leads_to(outcome: FileOutcome, f, importer: Importer) -> bool:
+    """The repository's link still reaches the very file that was imported."""
     try:
-        os.write(fd, text.encode("utf-8"))
-    finally:
-        os.close(fd)
+        st = os.stat(os.path.join(importer.repository, outcome.repo_path))
+    except OSError:
+        return False
+    return (st.st_dev, st.st_ino) == (f.dev, f.ino)
 
 
-def _check_unchanged(f) -> None:
-    st = os.stat(f.path)
-    if st.st_size != f.size or st.st_mtime != f.mtime:
+def _unchanged(f, hashed: Identity) -> Identity:
+    """After verification the original must still be exactly the file that was hashed, and the one
+    the scan saw; its identity is what a later deletion will require."""
+    now = Identity.of(os.stat(f.path))
+    if now != hashed or (now.dev, now.ino, now.size) != (f.dev, f.ino, f.size):
         raise FileFailure(ErrorKind.CHANGED, f"{f.path} was modified while it was being imported.", f.path)
+    return now
 
 
 def _result_row(job_id: int, o: FileOutcome) -> dict:
@@ -409,17 +499,3 @@ def _result_row(job_id: int, o: FileOutcome) -> dict:
     row["fileset_name"] = row.pop("fileset")
     row["job_id"] = job_id
     return row
-
-
-def remove_fileset_dir(repository: Path, repo_dir: str) -> None:
-    """Remove a fileset directory and its log. Links are removed as links: originals are never touched."""
-    target = (repository / repo_dir).resolve()
-    if not target.is_relative_to(repository.resolve()) or target == repository.resolve():
-        raise ValueError(f"refusing to remove {target}: not a fileset directory of {repository}")
-    shutil.rmtree(target, ignore_errors=False, onexc=_ignore_missing) if target.exists() else None
-    Path(f"{target}.log").unlink(missing_ok=True)
-
-
-def _ignore_missing(func, path, exc) -> None:
-    if not isinstance(exc, FileNotFoundError):
-        raise exc

@@ -11,6 +11,9 @@ DEFAULT_TEMPLATE = "%user%_%userId%//%year%-%month%/%day%/%time%"
 
 _CHAR_MAP = {'"': "'", "*": "x", "/": "!", "\\": "!", "|": "!", ":": ";", "<": "[", ">": "]", "?": "%"}
 _CHAR_MAP.update({chr(c): "_" for c in [*range(32), 127]})
+# A byte that is not UTF-8 reaches us as a lone surrogate (engine.fsnames); it becomes `_` too, so
+# client paths and repository names are always valid UTF-8.
+_CHAR_MAP.update({chr(c): "_" for c in range(0xDC80, 0xDD00)})
 _TRANSLATION = str.maketrans(_CHAR_MAP)
 _RESERVED = {
     "CON",
@@ -67,10 +70,11 @@ def fileset_path(template: str, user: str, user_id: int, when: datetime) -> str:
 
 
 class DirectoryAllocator:
-    """Creates fileset directories atomically (mkdir), moving on by 1 ms when a name is taken.
+    """Names fileset directories one millisecond apart and creates them atomically (mkdir).
 
-    A per-process cursor keeps a fast run from retrying every name it handed out itself; other
-    processes are kept apart by mkdir's atomicity alone.
+    The importer first proposes names, records them in the catalog (where each name is unique),
+    and only then creates them, so a kill never leaves a directory the catalog does not know.
+    A per-process cursor keeps a fast run from retrying every name it handed out itself.
     """
 
     def __init__(self, repository_root: str, template: str = DEFAULT_TEMPLATE) -> None:
@@ -80,8 +84,8 @@ class DirectoryAllocator:
         self._made_parents: set[str] = set()
         self._lock = threading.Lock()
 
-    def allocate(self, user: str, user_id: int, now: datetime | None = None) -> str:
-        """Create and return a new fileset directory, relative to the repository root."""
+    def propose(self, user: str, user_id: int, now: datetime | None = None) -> str:
+        """A name for a new fileset directory, relative to the repository root, free on disk now."""
         with self._lock:
             now = now or datetime.now()
             when = now.replace(microsecond=now.microsecond // 1000 * 1000)
@@ -89,18 +93,29 @@ class DirectoryAllocator:
                 when = self._cursor + timedelta(milliseconds=1)
             while True:
                 relative = fileset_path(self.template, user, user_id, when)
-                absolute = os.path.join(self.root, relative)
-                parent = os.path.dirname(absolute)
-                if parent not in self._made_parents:
-                    os.makedirs(parent, exist_ok=True)
-                    self._made_parents.add(parent)
-                try:
-                    os.mkdir(absolute)
-                except FileExistsError:
-                    when += timedelta(milliseconds=1)
-                    continue
                 self._cursor = when
+                if not os.path.lexists(os.path.join(self.root, relative)):
+                    return relative
+                when += timedelta(milliseconds=1)
+
+    def create(self, relative: str) -> None:
+        """Make a proposed directory; FileExistsError when someone else made it first."""
+        absolute = os.path.join(self.root, relative)
+        parent = os.path.dirname(absolute)
+        if parent not in self._made_parents:
+            os.makedirs(parent, exist_ok=True)
+            self._made_parents.add(parent)
+        os.mkdir(absolute)
+
+    def allocate(self, user: str, user_id: int, now: datetime | None = None) -> str:
+        """Propose and create in one step (for callers without a catalog row to record first)."""
+        while True:
+            relative = self.propose(user, user_id, now)
+            try:
+                self.create(relative)
                 return relative
+            except FileExistsError:
+                continue
 
 
 def common_parent(paths: list[str]) -> str:

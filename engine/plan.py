@@ -11,7 +11,7 @@ from engine.catalog.models import Fileset, FilesetEntry
 from engine.checksums import hash_file
 from engine.datadir import DataDir
 from engine.errors import UsageError
-from engine.grouping import FilesetPlan, group
+from engine.grouping import FilesetPlan, Selection, group
 from engine.paths import client_path
 from engine.scan import Skipped, scan
 
@@ -33,6 +33,10 @@ class ImportPlan:
     def total_bytes(self) -> int:
         return sum(fs.size for fs in self.filesets)
 
+    @property
+    def selection(self) -> Selection:
+        return Selection(self.paths)
+
 
 def make_plan(
     data_dir: DataDir, paths: list[str], exclude: str | None = None, algorithm: str = "SHA1-160"
@@ -43,7 +47,7 @@ def make_plan(
         raise UsageError(f"Unknown exclusion '{exclude}'.", f"Use one of: {', '.join(EXCLUDE_MODES)}.")
     scanned = scan(paths)
     plan = ImportPlan(paths=[os.path.abspath(p) for p in paths], skipped=scanned.skipped)
-    filesets = group(scanned.files)
+    filesets = group(scanned.files, Selection(plan.paths))
     if exclude == "clientpath":
         filesets = _exclude_by_client_path(data_dir, filesets, plan)
     elif exclude == "filename":

@@ -30,6 +30,7 @@ class SourceFile:
     mode: int
     uid: int
     selected: bool = True  # False when pulled in by a multi-file set the user selected a member of
+    is_link: bool = False  # the path is a symbolic link to the file
 
 
 @dataclass(slots=True)
@@ -48,11 +49,11 @@ class ScanResult:
         return sum(f.size for f in self.files)
 
 
-def source_file(path: str, st: os.stat_result, selected: bool = True) -> SourceFile:
-    return SourceFile(path, st.st_size, st.st_mtime, st.st_dev, st.st_ino, st.st_mode, st.st_uid, selected)
+def source_file(path: str, st: os.stat_result, selected: bool = True, is_link: bool = False) -> SourceFile:
+    return SourceFile(path, st.st_size, st.st_mtime, st.st_dev, st.st_ino, st.st_mode, st.st_uid, selected, is_link)
 
 
-def _special_kind(mode: int) -> str | None:
+def special_kind(mode: int) -> str | None:
     if stat.S_ISSOCK(mode):
         return "a socket"
     if stat.S_ISFIFO(mode):
@@ -80,7 +81,7 @@ def scan(paths: list[str | os.PathLike], include_hidden_junk: bool = False) -> S
         if stat.S_ISDIR(st.st_mode):
             _walk(path, result, seen, include_hidden_junk)
         else:
-            _add(path, st, result, seen)
+            _add(path, st, result, seen, os.path.islink(path))
     return result
 
 
@@ -92,13 +93,13 @@ def _stat_reason(exc: OSError) -> str:
     return f"cannot be read ({exc.strerror})"
 
 
-def _add(path: str, st: os.stat_result, result: ScanResult, seen: set[str]) -> None:
-    kind = _special_kind(st.st_mode)
+def _add(path: str, st: os.stat_result, result: ScanResult, seen: set[str], is_link: bool = False) -> None:
+    kind = special_kind(st.st_mode)
     if kind:
         result.skipped.append(Skipped(path, f"{kind}, not a file that can be imported"))
     elif path not in seen:
         seen.add(path)
-        result.files.append(source_file(path, st))
+        result.files.append(source_file(path, st, is_link=is_link))
 
 
 def _walk(top: str, result: ScanResult, seen: set[str], include_hidden_junk: bool) -> None:
@@ -130,5 +131,5 @@ def _walk(top: str, result: ScanResult, seen: set[str], include_hidden_junk: boo
             except OSError as exc:
                 result.skipped.append(Skipped(entry.path, _stat_reason(exc)))
                 continue
-            _add(entry.path, st, result, seen)
+            _add(entry.path, st, result, seen, entry.is_symlink())
         stack.extend(reversed(subfolders))

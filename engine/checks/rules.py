@@ -16,6 +16,7 @@ from datetime import datetime
 from engine.checks.facts import free_bytes, mount_of, protected_hardlinks, refresh_mounts
 from engine.checks.findings import CheckReport, Finding, Severity, finding
 from engine.config import Policy
+from engine.dependents import linked_originals
 from engine.errors import ChecksFailed, EngineError
 from engine.paths import fileset_path, needs_sanitising
 from engine.plan import ImportPlan, registered_sources
@@ -38,6 +39,9 @@ class _Facts:
     to_sanitise: list[str] = field(default_factory=list)
     imported: list[str] = field(default_factory=list)
     incomplete: list[str] = field(default_factory=list)
+    outside: list[str] = field(default_factory=list)  # members a set names that may not join it
+    links: list[str] = field(default_factory=list)  # selected paths that are symbolic links to files
+    linked: list[str] = field(default_factory=list)  # originals earlier ln_s filesets reach
     repository_problem: str = ""
     free: int = 0
 
@@ -50,17 +54,18 @@ def run_checks(
     started = time.perf_counter()
     refresh_mounts()  # disks come and go between checks
     policy = data_dir.settings.policy
-    facts = _gather(data_dir, plan, account, policy)
     report = CheckReport()
+    loaded: list[Transfer] = []
     for item in transfers or transfer_names():
         if isinstance(item, Transfer):
-            transfer = item
-        else:
-            try:
-                transfer = get_transfer(item)
-            except EngineError as exc:  # a broken plugin is a finding of its own, not a crash
-                report.by_transfer[item] = [finding("plugin-broken", Severity.ERROR, str(exc))]
-                continue
+            loaded.append(item)
+            continue
+        try:
+            loaded.append(get_transfer(item))
+        except EngineError as exc:  # a broken plugin is a finding of its own, not a crash
+            report.by_transfer[item] = [finding("plugin-broken", Severity.ERROR, str(exc))]
+    facts = _gather(data_dir, plan, account, policy, loaded)
+    for transfer in loaded:
         report.by_transfer[transfer.name] = _findings_for(transfer, facts, plan, policy, make_read_only)
     report.seconds = time.perf_counter() - started
     return report
@@ -72,7 +77,7 @@ def refuse_on_errors(report: CheckReport, transfer: Transfer) -> None:
         raise ChecksFailed(errors, f"{errors[0].message} Nothing was imported.", errors[0].hint)
 
 
-def _gather(data_dir, plan: ImportPlan, account, policy: Policy) -> _Facts:
+def _gather(data_dir, plan: ImportPlan, account, policy: Policy, transfers: list[Transfer]) -> _Facts:
     facts = _Facts()
     data_root = os.path.realpath(data_dir.root) + os.sep
     temp_roots = tuple(os.path.realpath(p).rstrip(os.sep) + os.sep for p in policy.temporary_paths)
@@ -86,8 +91,11 @@ def _gather(data_dir, plan: ImportPlan, account, policy: Policy) -> _Facts:
     for fs in plan.filesets:
         if fs.problems:
             facts.incomplete.extend(fs.problems)
+        facts.outside.extend(fs.refused)
         for f in fs.files:
             path = f.path
+            if f.is_link:
+                facts.links.append(path)
             folder = os.path.dirname(path)
             info = folders.get(folder)
             if info is None:
@@ -124,6 +132,10 @@ def _gather(data_dir, plan: ImportPlan, account, policy: Policy) -> _Facts:
             if folder_needs_sanitising or needs_sanitising(os.path.basename(path)):
                 facts.to_sanitise.append(path)
     facts.imported = sorted(registered_sources(data_dir, plan.filesets))
+    if any(t.deletes_sources for t in transfers):
+        with data_dir.engine.connect() as conn:
+            linked = linked_originals(conn, [f.path for fs in plan.filesets for f in fs.files])
+        facts.linked = [f"{path} (by {by})" for path, by in sorted(linked.items())]
     facts.repository_problem = _probe_repository(data_dir, account)
     facts.free = free_bytes(data_dir.repository)
     return facts
@@ -213,13 +225,46 @@ def _findings_for(
         "Put the missing files back next to the others, or leave the set out.",
         noun=("multi-file set", "multi-file sets"),
     )
-    if transfer.in_place and policy.temporary_storage != "allow":
+    add(
+        facts.outside,
+        "set-reaches-outside",
+        E,
+        "{n} named by a multi-file set may not be imported: {them} lie{s} outside the selection or {is} not "
+        "a regular file.",
+        "Select the folder that holds the whole set, or remove the stray names from the set's metadata.",
+        noun=("member", "members"),
+    )
+    if transfer.follows_source_path and policy.temporary_storage != "allow":
         add(
             facts.temporary,
             "temporary-storage",
             E if policy.temporary_storage == "error" else W,
-            "{n} {is} on temporary storage, which is emptied on restart; the repository would lose {them}.",
-            "Move the files to permanent storage first, or choose a copying transfer such as cp or upload.",
+            "{n} {is} on temporary storage, which is emptied on restart; the repository's links would then "
+            "lead nowhere.",
+            "Move the files to permanent storage first, or choose ln (same filesystem), cp or upload.",
+        )
+    if transfer.deletes_sources:
+        add(
+            facts.linked,
+            "linked-by-filesets",
+            E,
+            "{n} {is} what earlier ln_s filesets link to; deleting {them} would break those images.",
+            "Delete those filesets first, or use the transfer without _rm.",
+            ORIGINALS,
+        )
+        add(
+            facts.links,
+            "source-is-link",
+            E,
+            "{n} {is} a symbolic link; a moving transfer would delete only the link and keep the file.",
+            "Select the files themselves, or use the transfer without _rm.",
+        )
+    elif transfer.same_filesystem:
+        add(
+            facts.links,
+            "link-followed",
+            I,
+            "{n} {is} a symbolic link; the repository will hard-link the file each one points to.",
         )
     if transfer.in_place and not transfer.deletes_sources and make_read_only:
         add(facts.writable, "sources-made-read-only", I, "{n} will be made read-only after the import.", "", ORIGINALS)

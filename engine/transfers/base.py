@@ -3,6 +3,10 @@
 A transfer creates the repository side of one file and returns the source's checksum, then
 verifies what it created. It never deletes a source: for the `*_rm` transfers the importer does
 that after the whole run succeeded, calling `confirm_before_delete` for each file first.
+
+While hashing, a transfer records the source's identity (`FileTask.identity`): device, inode,
+size and both timestamps, equal before and after the bytes were read. That identity is what the
+importer later requires of an original before it may delete it.
 """
 
 from __future__ import annotations
@@ -13,8 +17,24 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
 
-from engine.checksums import hash_file
+from engine.checksums import hash_file, new_hasher
+from engine.checksums.hashing import BLOCK_SIZE
 from engine.errors import ErrorKind, FileFailure
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """What makes a file provably the same file: any write, rename over it or chmod changes it."""
+
+    dev: int
+    ino: int
+    size: int
+    mtime_ns: int
+    ctime_ns: int
+
+    @classmethod
+    def of(cls, st: os.stat_result) -> Identity:
+        return cls(st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
 @dataclass(slots=True)
@@ -28,6 +48,7 @@ class FileTask:
     dev: int
     ino: int
     on_block: Callable[[int], None]  # reports bytes read from the source; raises Cancelled
+    identity: Identity | None = None  # set by the transfer when it hashed the source
 
 
 class Transfer:
@@ -39,6 +60,7 @@ class Transfer:
     in_place: ClassVar[bool] = False  # the repository depends on the original staying put
     deletes_sources: ClassVar[bool] = False
     same_filesystem: ClassVar[bool] = False  # only works when source and repository share a filesystem
+    follows_source_path: ClassVar[bool] = False  # the repository reaches the original by its name (ln_s)
     space: ClassVar[str] = "doubled"  # doubled | shared | none | moved
 
     def create(self, task: FileTask) -> str:
@@ -50,9 +72,9 @@ class Transfer:
         raise NotImplementedError
 
     def confirm_before_delete(self, task: FileTask) -> None:
-        """Last look before the importer deletes a source, after the repository was synced to disk.
-        A link must still be the very same file; a copy (checksum-verified when it was made) must
-        still be there, whole."""
+        """Last look at the repository side before the importer deletes a source, after the
+        repository was synced to disk. A link must still be the very same file; a copy
+        (checksum-verified when it was made) must still be there, whole."""
         if self.in_place:
             verify_same_file(task)
             return
@@ -66,15 +88,42 @@ class Transfer:
             raise FileFailure(ErrorKind.VERIFY_FAILED, f"The stored copy {task.dest} is no longer complete.", task.dest)
 
 
+def changed(task: FileTask, what: str) -> FileFailure:
+    return FileFailure(ErrorKind.CHANGED, f"{task.source} {what} while it was being imported.", task.source)
+
+
+def open_source(task: FileTask):
+    """Open the source for reading and prove it is the file the scan saw (same device and inode)."""
+    src = open(task.source, "rb", buffering=0)
+    st = os.fstat(src.fileno())
+    if (st.st_dev, st.st_ino) != (task.dev, task.ino):
+        src.close()
+        raise changed(task, "was replaced by another file")
+    return src, st
+
+
+def finish_reading(task: FileTask, src, before: os.stat_result, read: int) -> None:
+    """After the last byte: the file must be unchanged since it was opened, and as big as scanned."""
+    after = os.fstat(src.fileno())
+    if read != task.size or Identity.of(after) != Identity.of(before):
+        raise changed(task, f"changed ({task.size} bytes scanned, {read} read)" if read != task.size else "changed")
+    task.identity = Identity.of(after)
+
+
 def hash_source(task: FileTask) -> str:
-    digest, read = hash_file(task.source, task.algorithm, task.on_block)
-    if read != task.size:
-        raise FileFailure(
-            ErrorKind.CHANGED,
-            f"{task.source} changed size while it was read ({task.size} bytes before, {read} after).",
-            task.source,
-        )
-    return digest
+    """Hash the source in 1 MiB blocks, recording its identity; a change while reading fails the file."""
+    h = new_hasher(task.algorithm)
+    src, before = open_source(task)
+    read = 0
+    with src:
+        buf = bytearray(BLOCK_SIZE)
+        view = memoryview(buf)
+        while n := src.readinto(buf):
+            h.update(view[:n])
+            read += n
+            task.on_block(n)
+        finish_reading(task, src, before, read)
+    return h.hexdigest()
 
 
 def verify_same_file(task: FileTask) -> None:
@@ -112,3 +161,8 @@ def verify_copy(task: FileTask, checksum: str) -> None:
             f"({task.algorithm} {digest} instead of {checksum}).",
             task.source,
         )
+
+
+def copy_mode(source_mode: int) -> int:
+    """A stored copy is never more readable than its original, and never readable by everyone."""
+    return stat.S_IMODE(source_mode) & 0o660 | stat.S_IRUSR

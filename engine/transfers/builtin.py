@@ -8,9 +8,24 @@ import threading
 from engine.checksums.hashing import BLOCK_SIZE
 from engine.checksums.registry import new_hasher
 from engine.errors import ErrorKind, FileFailure
-from engine.transfers.base import FileTask, Transfer, hash_source, verify_copy, verify_same_file
+from engine.transfers.base import (
+    FileTask,
+    Transfer,
+    copy_mode,
+    finish_reading,
+    hash_source,
+    open_source,
+    verify_copy,
+    verify_same_file,
+)
 
 PARALLEL_HASH_BYTES = 8 * BLOCK_SIZE  # above this, hash the source while the kernel copies it
+
+
+def create_copy(dest: str, source_mode: int):
+    """A new file in the repository (never an existing one), as private as its original."""
+    fd = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL, copy_mode(source_mode))
+    return open(fd, "wb", buffering=0)
 
 
 class UploadTransfer(Transfer):
@@ -21,7 +36,8 @@ class UploadTransfer(Transfer):
     def create(self, task: FileTask) -> str:
         h = new_hasher(task.algorithm)
         read = 0
-        with open(task.source, "rb", buffering=0) as src, open(task.dest, "xb", buffering=0) as dst:
+        src, before = open_source(task)
+        with src, create_copy(task.dest, before.st_mode) as dst:
             buf = bytearray(BLOCK_SIZE)
             view = memoryview(buf)
             while n := src.readinto(buf):
@@ -30,8 +46,7 @@ class UploadTransfer(Transfer):
                 dst.write(chunk)
                 read += n
                 task.on_block(n)
-        if read != task.size:
-            raise FileFailure(ErrorKind.CHANGED, f"{task.source} changed size while it was read.", task.source)
+            finish_reading(task, src, before, read)
         return h.hexdigest()
 
     def verify(self, task: FileTask, checksum: str) -> None:
@@ -53,11 +68,16 @@ class HardlinkTransfer(Transfer):
     space = "shared"
 
     def create(self, task: FileTask) -> str:
-        checksum = hash_source(task)
-        os.link(task.source, task.dest, follow_symlinks=True)
-        return checksum
+        # The real file, never a link to a symbolic link: the repository must hold the data itself.
+        # Linked first, hashed after, so the checksum describes exactly what the repository holds
+        # (linking changes the file's ctime, which the recorded identity then already includes).
+        os.link(os.path.realpath(task.source), task.dest, follow_symlinks=False)
+        verify_same_file(task)
+        return hash_source(task)
 
     def verify(self, task: FileTask, checksum: str) -> None:
+        if os.path.islink(task.dest):
+            raise FileFailure(ErrorKind.VERIFY_FAILED, f"{task.dest} is a symbolic link, not a hard link.", task.dest)
         verify_same_file(task)
 
 
@@ -72,6 +92,7 @@ class SymlinkTransfer(Transfer):
     name = "ln_s"
     summary = "Add a symbolic link to each original's absolute path: no space used, none freed."
     in_place = True
+    follows_source_path = True
     space = "none"
 
     def create(self, task: FileTask) -> str:
@@ -91,7 +112,7 @@ class CopyTransfer(Transfer):
     def create(self, task: FileTask) -> str:
         if task.size < PARALLEL_HASH_BYTES:
             checksum = hash_source(task)
-            _copy(task.source, task.dest)
+            _copy(task)
             return checksum
         # Large file: the kernel copies while this thread's twin hashes; both release the GIL.
         outcome: dict[str, object] = {}
@@ -105,7 +126,7 @@ class CopyTransfer(Transfer):
         hasher = threading.Thread(target=hash_in_background, name="hash-source")
         hasher.start()
         try:
-            _copy(task.source, task.dest)
+            _copy(task)
         finally:
             hasher.join()
         if "error" in outcome:
@@ -123,10 +144,11 @@ class CopyMoveTransfer(CopyTransfer):
     space = "moved"
 
 
-def _copy(source: str, dest: str) -> None:
+def _copy(task: FileTask) -> None:
     """copy_file_range (reflinks where the filesystem has them), falling back to sendfile."""
-    with open(source, "rb", buffering=0) as src, open(dest, "xb", buffering=0) as dst:
-        size = os.fstat(src.fileno()).st_size
+    src, st = open_source(task)
+    with src, create_copy(task.dest, st.st_mode) as dst:
+        size = st.st_size
         copied = 0
         try:
             while copied < size:
