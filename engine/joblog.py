@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from engine.fsnames import shown
+
 
 def _stamp() -> str:
     t = time.time()
@@ -21,7 +23,7 @@ class JobLog:
         self._fileset_lines: list[str] = []
 
     def write(self, message: str, fileset: bool = False) -> None:
-        line = f"{_stamp()} {message}\n"
+        line = f"{_stamp()} {shown(message)}\n"  # a file name can never forge a line
         self._file.write(line)
         if fileset:
             self._fileset_lines.append(line)

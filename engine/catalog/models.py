@@ -17,6 +17,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from engine.fsnames import FsString, FsText
+
 
 class Base(DeclarativeBase):
     pass
@@ -83,7 +85,7 @@ class Job(Base):
     request: Mapped[str] = mapped_column(Text)  # JSON: the paths and options, so a job can be resumed
     started_at: Mapped[datetime] = mapped_column(DateTime)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
-    summary: Mapped[str | None] = mapped_column(Text, nullable=True)
+    summary: Mapped[str | None] = mapped_column(FsText, nullable=True)
 
 
 class Acknowledgement(Base):
@@ -105,7 +107,7 @@ class Fileset(Base):
     job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id"), index=True)
     owner_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
     dataset_id: Mapped[int | None] = mapped_column(ForeignKey("datasets.id"), nullable=True)
-    name: Mapped[str] = mapped_column(String(1024))
+    name: Mapped[str] = mapped_column(FsString(1024))
     state: Mapped[str] = mapped_column(String(32), index=True)
     repo_dir: Mapped[str] = mapped_column(Text, unique=True, index=True)  # relative to ManagedRepository
     transfer: Mapped[str] = mapped_column(String(255))
@@ -116,11 +118,11 @@ class FilesetEntry(Base):
     __tablename__ = "fileset_entries"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     fileset_id: Mapped[int] = mapped_column(ForeignKey("filesets.id", ondelete="CASCADE"), index=True)
-    source_path: Mapped[str] = mapped_column(Text)
-    source_real_path: Mapped[str | None] = mapped_column(Text, index=True, nullable=True)  # symbolic links resolved
+    source_path: Mapped[str] = mapped_column(FsText)  # any bytes: see engine.fsnames
+    source_real_path: Mapped[str | None] = mapped_column(FsText, index=True, nullable=True)  # symbolic links resolved
     client_path: Mapped[str] = mapped_column(Text, index=True)
     repo_path: Mapped[str] = mapped_column(Text)  # relative to ManagedRepository
-    file_name: Mapped[str] = mapped_column(String(1024), index=True)
+    file_name: Mapped[str] = mapped_column(FsString(1024), index=True)
     size: Mapped[int] = mapped_column(BigInteger)
     mtime: Mapped[float] = mapped_column(Float)
     checksum_algorithm: Mapped[str] = mapped_column(String(64))
@@ -135,8 +137,8 @@ class FileResult(Base):
     __tablename__ = "file_results"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), index=True)
-    fileset_name: Mapped[str] = mapped_column(String(1024))
-    source_path: Mapped[str] = mapped_column(Text)
+    fileset_name: Mapped[str] = mapped_column(FsString(1024))
+    source_path: Mapped[str] = mapped_column(FsText)
     repo_path: Mapped[str | None] = mapped_column(Text, nullable=True)
     transfer: Mapped[str] = mapped_column(String(255))
     size: Mapped[int] = mapped_column(BigInteger)
@@ -144,5 +146,5 @@ class FileResult(Base):
     checksum: Mapped[str | None] = mapped_column(String(256), nullable=True)
     state: Mapped[str] = mapped_column(String(32))
     error_kind: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    error_message: Mapped[str | None] = mapped_column(Text, nullable=True)
+    error_message: Mapped[str | None] = mapped_column(FsText, nullable=True)
     seconds: Mapped[float] = mapped_column(Float, default=0.0)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 
 from sqlalchemy import select
@@ -10,6 +9,7 @@ from sqlalchemy import select
 from engine.catalog.models import Fileset, FilesetEntry
 from engine.checksums import get_algorithm, hash_file
 from engine.cli.auth import sign_in
+from engine.cli.display import print_json, say
 from engine.datadir import open_data_dir
 from engine.jobs import list_jobs
 from engine.permissions import visible_owner_filter
@@ -24,10 +24,10 @@ def run_checksum(args) -> int:
         try:
             digest, _ = hash_file(path, args.algorithm)
         except OSError as exc:
-            print(f"inplace: {path}: cannot be read ({exc.strerror}).", file=sys.stderr)
+            say(f"inplace: {path}: cannot be read ({exc.strerror}).", file=sys.stderr)
             status = 1
             continue
-        print(f"{digest}  {path}")
+        say(f"{digest}  {path}")
     return status
 
 
@@ -65,14 +65,14 @@ def run_filesets(args) -> int:
         for fs in filesets
     ]
     if args.output == "json":
-        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        print_json(rows)
         return 0
     for row in rows:
-        print(f"Fileset:{row['id']}  {row['name']}  ({row['transfer']}, {len(row['entries'])} files) {row['repo_dir']}")
+        say(f"Fileset:{row['id']}  {row['name']}  ({row['transfer']}, {len(row['entries'])} files) {row['repo_dir']}")
         for e in row["entries"]:
-            print(f"    {e['source_path']} -> {e['repo_path']}  {e['checksum_algorithm']} {e['checksum']}")
+            say(f"    {e['source_path']} -> {e['repo_path']}  {e['checksum_algorithm']} {e['checksum']}")
     if not rows:
-        print("No filesets yet.")
+        say("No filesets yet.")
     return 0
 
 
@@ -80,11 +80,11 @@ def run_delete(args) -> int:
     data_dir = open_data_dir(args.data_dir)
     account = sign_in(data_dir, args)
     report = delete_filesets(data_dir, args.filesets, account=account)
-    print(f"Deleted {report.filesets} filesets ({report.files} files) from the repository.")
+    say(f"Deleted {report.filesets} filesets ({report.files} files) from the repository.")
     if report.bytes_freed:
-        print(f"Space freed: {human_size(report.bytes_freed)}.")
+        say(f"Space freed: {human_size(report.bytes_freed)}.")
     if report.links_removed:
-        print(
+        say(
             f"{report.links_removed} of them were links: only the links were removed, the originals remain "
             "untouched and no space was freed for them."
         )
@@ -96,35 +96,51 @@ def run_jobs(args) -> int:
     account = sign_in(data_dir, args)
     if args.rollback:
         report = rollback_job(data_dir, args.rollback, account=account)
-        print(f"Job {args.rollback} rolled back: {report.filesets} filesets removed.")
+        say(f"Job {args.rollback} rolled back: {report.filesets} filesets removed.")
         for line in report.kept:
-            print(f"Kept {line}.")
+            say(f"Kept {line}.")
         return 0
     if args.resume:
         from engine.cli.import_cmd import import_with_progress
 
         paths, options = resume_options(data_dir, args.resume, account=account)
-        print(f"Job {args.resume}: unfinished filesets removed; importing the rest (no original will be deleted).")
+        say(f"Job {args.resume}: unfinished filesets removed; importing the rest (no original will be deleted).")
         return import_with_progress(data_dir, account, paths, options, args)
     jobs = list_jobs(data_dir, account=account)
     if args.output == "json":
-        print(json.dumps(jobs, indent=2, ensure_ascii=False))
+        print_json(jobs)
         return 0
     if not jobs:
-        print("No jobs yet.")
+        say("No jobs yet.")
     for job in jobs:
-        print(
+        say(
             f"Job {job['id']}  {job['state']:<11} {job['transfer']:<9} {job['started_at']}  "
             f"{job['account']} (as {job['os_user']})  {job['summary'] or ''}"
         )
         if job["state"] == "interrupted":
-            print(
+            say(
                 f"    interrupted with {job['pending_filesets']} unfinished filesets: "
                 f"'inplace jobs --rollback {job['id']}' or '--resume {job['id']}'"
             )
         if job["acknowledgement"]:
             ack = job["acknowledgement"]
-            print(f"    responsibilities accepted by {ack['account']} (as {ack['os_user']}) at {ack['accepted_at']}:")
+            say(f"    responsibilities accepted by {ack['account']} (as {ack['os_user']}) at {ack['accepted_at']}:")
             for st in ack["statements"]:
-                print(f"      - {st['text']}")
+                say(f"      - {st['text']}")
+    return 0
+
+
+def run_datasets(args) -> int:
+    from engine.containers import list_containers
+
+    data_dir = open_data_dir(args.data_dir)
+    rows = list_containers(data_dir, sign_in(data_dir, args))
+    if args.output == "json":
+        print_json(rows)
+        return 0
+    if not rows:
+        say("No datasets yet. Name one when importing: -T Dataset:name:NAME or -T Project:name:P/Dataset:name:D.")
+    for row in rows:
+        project = f"Project:{row['project_id']}  {row['project']}  /  " if row["project"] is not None else ""
+        say(f"{project}Dataset:{row['dataset_id']}  {row['dataset']}")
     return 0

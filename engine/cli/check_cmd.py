@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import sys
 
 from engine.checks import CheckReport, Severity, refuse_on_errors, run_checks
 from engine.cli.auth import sign_in
+from engine.cli.display import print_json, say
 from engine.datadir import open_data_dir
 from engine.errors import ResponsibilitiesNotAccepted
 from engine.plan import make_plan
@@ -23,7 +23,7 @@ def run_check(args) -> int:
     transfer = get_transfer(args.transfer) if args.transfer else None
     report = run_checks(data_dir, plan, account, [transfer] if transfer else None)
     if args.output == "json":
-        print(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
+        print_json(report.as_dict())
     else:
         print_report(report, sys.stdout)
     return 2 if transfer and not report.can_run(transfer.name) else 0
@@ -32,14 +32,14 @@ def run_check(args) -> int:
 def print_report(report: CheckReport, out, transfers: list[str] | None = None) -> None:
     for name in transfers or list(report.by_transfer):
         verdict = "can run" if report.can_run(name) else "cannot run"
-        print(f"{name}: {verdict}", file=out)
+        say(f"{name}: {verdict}", file=out)
         for f in report.findings(name):
-            print(f"  {MARKS[f.severity]} {f.message}", file=out)
+            say(f"  {MARKS[f.severity]} {f.message}", file=out)
             if f.hint:
-                print(f"            what to do: {f.hint}", file=out)
+                say(f"            what to do: {f.hint}", file=out)
             if f.examples and f.severity != Severity.INFO:
                 more = f" (and {f.count - len(f.examples)} more)" if f.count > len(f.examples) else ""
-                print(f"            for example: {', '.join(f.examples)}{more}", file=out)
+                say(f"            for example: {', '.join(f.examples)}{more}", file=out)
 
 
 def check_before_import(data_dir, plan, account, transfer: Transfer, quiet: bool, make_read_only: bool) -> CheckReport:
@@ -65,7 +65,7 @@ def confirm_responsibilities(transfer: Transfer, account, plan, accept_flag: boo
             "and there is no terminal to ask on.",
             "Read them with 'inplace import --advanced-help', then pass --accept-responsibilities.",
         )
-    print(f"Before {transfer.name} starts, please confirm each of these:", file=sys.stderr)
+    say(f"Before {transfer.name} starts, please confirm each of these:", file=sys.stderr)
     for i, statement in enumerate(statements, 1):
         answer = input(f"  {i}. {statement.text}\n     Do you accept this? [y/N] ")
         if answer.strip().lower() not in ("y", "yes"):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import signal
 import sys
 import threading
@@ -10,6 +9,7 @@ import threading
 from engine.checksums import get_algorithm
 from engine.cli.auth import sign_in
 from engine.cli.check_cmd import check_before_import, confirm_responsibilities
+from engine.cli.display import print_json, say
 from engine.cli.texts import advanced_help
 from engine.containers import Target, parse_target
 from engine.datadir import open_data_dir
@@ -57,16 +57,16 @@ def run_import(args) -> int:
 def _print_plan(data_dir, paths, options) -> int:
     plan = make_plan(data_dir, paths, options.exclude, options.checksum_algorithm)
     for i, fs in enumerate(plan.filesets, 1):
-        print(f"# Fileset {i}: {fs.name} ({fs.rule}, {count(len(fs.files), 'file')}, {human_size(fs.size)})")
+        say(f"# Fileset {i}: {fs.name} ({fs.rule}, {count(len(fs.files), 'file')}, {human_size(fs.size)})")
         for f in fs.files:
-            print(f"{f.path}" + ("" if f.selected else "    (member of the set, not selected)"))
+            say(f"{f.path}" + ("" if f.selected else "    (member of the set, not selected)"))
         for problem in fs.problems:
-            print(f"#   problem: {problem}")
+            say(f"#   problem: {problem}")
     for s in plan.skipped:
-        print(f"# skipped {s.path}: {s.reason}")
+        say(f"# skipped {s.path}: {s.reason}")
     for fs, reason in plan.excluded:
-        print(f"# excluded {fs.name}: {reason}")
-    print(f"# {count(len(plan.filesets), 'fileset')}, {count(plan.file_count, 'file')}, {human_size(plan.total_bytes)}")
+        say(f"# excluded {fs.name}: {reason}")
+    say(f"# {count(len(plan.filesets), 'fileset')}, {count(plan.file_count, 'file')}, {human_size(plan.total_bytes)}")
     return 0
 
 
@@ -101,7 +101,7 @@ def import_with_progress(data_dir, account, paths, options: ImportOptions, args,
         raise outcome["error"]
     report: JobReport = outcome["report"]
     if args.output == "json":
-        print(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
+        print_json(report.as_dict())
     else:
         _print_report(report)
     return report.exit_code
@@ -125,15 +125,15 @@ def _show_progress(worker: threading.Thread, progress: ProgressTracker, enabled:
 def _print_report(report: JobReport) -> None:
     for o in report.files:
         if o.state == FileState.FAILED:
-            print(f"failed: {o.source}: {o.error_message}")
+            say(f"failed: {o.source}: {o.error_message}")
     skipped = [o for o in report.files if o.state in (FileState.SKIPPED, FileState.CANCELLED)]
     if skipped:
-        print(f"{len(skipped)} files not imported ({skipped[0].error_message}).")
+        say(f"{len(skipped)} files not imported ({skipped[0].error_message}).")
     if report.sources_deleted:
-        print(f"Deleted {report.sources_deleted} originals after the successful import.")
+        say(f"Deleted {report.sources_deleted} originals after the successful import.")
     if report.sources_kept_reason:
-        print(report.sources_kept_reason)
+        say(report.sources_kept_reason)
     for path in report.sources_left_behind:
-        print(f"could not delete original: {path}")
-    print(f"Log: {report.log_path}")
-    print(report.summary())
+        say(f"could not delete original: {path}")
+    say(f"Log: {report.log_path}")
+    say(report.summary())
