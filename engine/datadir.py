@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine.catalog.db import open_catalog, sqlite_url
+from engine.catalog.db import create_sqlite_file, open_catalog, restrict_sqlite_files, sqlite_url
+from engine.catalog.models import Account
 from engine.config import DEFAULT_SETTINGS_TEXT, SETTINGS_FILE, Settings, resolve_data_dir
-from engine.errors import UsageError
+from engine.errors import CatalogLost, UsageError
 from engine.paths import DEFAULT_TEMPLATE
 
 CATALOG_FILE = "catalog.sqlite"
@@ -41,9 +44,51 @@ class DataDir:
     def settings(self) -> Settings:
         return Settings.load(self.root)
 
+    @property
+    def shared_with_group(self) -> bool:
+        """A data dir whose folder has the setgid bit or group write is meant for a group of people."""
+        try:
+            mode = self.root.stat().st_mode
+        except OSError:
+            return False
+        return bool(mode & (stat.S_ISGID | stat.S_IWGRP))
+
+    @property
+    def private_file_mode(self) -> int:
+        """The catalog holds password hashes: its owner's only, or its owner's and group's when shared."""
+        return 0o660 if self.shared_with_group else 0o600
+
     @cached_property
     def engine(self) -> Engine:
-        return open_catalog(sqlite_url(self.catalog_path))
+        """The catalog, opened once: refused when it was lost, created and kept private otherwise."""
+        path, mode = self.catalog_path, self.private_file_mode
+        if not _has_content(path):
+            self.refuse_if_catalog_lost()
+            create_sqlite_file(path, mode)
+        engine = open_catalog(sqlite_url(path))
+        restrict_sqlite_files(path, mode)
+        self._restrict_logs()
+        with engine.connect() as conn:
+            has_accounts = conn.scalar(select(Account.id).limit(1)) is not None
+        if not has_accounts and self._holds_files():
+            engine.dispose()
+            raise self._lost("has no accounts")
+        return engine
+
+    def refuse_if_catalog_lost(self) -> None:
+        """Refuse a data dir whose catalog is missing or empty while its repository or logs hold files:
+        starting a new catalog there would orphan every file and let anyone run `admin init` again."""
+        if not _has_content(self.catalog_path) and self._holds_files():
+            raise self._lost("is missing" if not self.catalog_path.exists() else "is empty")
+
+    def _holds_files(self) -> bool:
+        return _holds_files(self.repository) or _holds_files(self.logs)
+
+    def _lost(self, what: str) -> CatalogLost:
+        return CatalogLost(
+            f"The catalog {self.catalog_path} {what}, but this data dir holds imported files or job logs: "
+            f"restore catalog.sqlite from a backup to {self.catalog_path} before using it."
+        )
 
     @cached_property
     def _sessions(self) -> sessionmaker[Session]:
@@ -67,8 +112,18 @@ class DataDir:
             ) from exc
         _ = self.engine
 
+    def _restrict_logs(self) -> None:
+        """Job logs name every source path: the logs folder is its owner's (and a sharing group's) only."""
+        try:
+            st = self.logs.stat()
+        except FileNotFoundError:
+            return
+        if st.st_uid == os.geteuid():
+            self.logs.chmod((0o770 if self.shared_with_group else 0o700) | (st.st_mode & stat.S_ISGID))
+
     def require(self) -> DataDir:
         if not self.exists():
+            self.refuse_if_catalog_lost()
             raise UsageError(
                 f"There is no data dir at {self.root}.",
                 f"Create one with: inplace --data-dir {self.root} admin init --user NAME",
@@ -89,3 +144,22 @@ def open_data_dir(explicit: str | os.PathLike | None = None, create: bool = Fals
         data_dir.create()
         return data_dir
     return data_dir.require()
+
+
+def _has_content(path: Path) -> bool:
+    """SQLite takes a missing or empty file for a new database; this data dir does not."""
+    try:
+        return path.stat().st_size > 0
+    except FileNotFoundError:
+        return False
+
+
+def _holds_files(folder: Path) -> bool:
+    """Whether anything but folders lies below `folder`; stops at the first one found."""
+    try:
+        with os.scandir(folder) as entries:
+            return any(not e.is_dir(follow_symlinks=False) or _holds_files(Path(e.path)) for e in entries)
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return True  # what cannot be read cannot be called empty

@@ -58,6 +58,10 @@ class CatalogError(EngineError):
     """The catalog could not be opened, migrated or written."""
 
 
+class CatalogLost(CatalogError):
+    """The catalog is missing, empty or without accounts while the data dir holds files: restore it."""
+
+
 class Cancelled(EngineError):
     """The user cancelled. Not a failure: front ends report it calmly."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 from sqlalchemy import create_engine, event, inspect, text
@@ -69,9 +70,55 @@ def _migrate(engine: Engine, url: str) -> None:
     from alembic import command
 
     cfg = _alembic_config(url)
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as conn:
+        if sqlite:
+            # Rebuilding a table drops the old one, which foreign keys would forbid (or cascade). The
+            # pragma is ignored inside a transaction, so it goes to the driver before BEGIN.
+            conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with conn.begin():
+                broken = _broken_links(conn) if sqlite else set()
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "head")
+                if sqlite and _broken_links(conn) - broken:
+                    raise CatalogError(
+                        "Upgrading the catalog would break a link between its tables, so it was left as it was.",
+                        "Restore it from a backup, or report this with a copy of the catalog.",
+                    )
+        finally:
+            if sqlite:
+                conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")
+
+
+def create_sqlite_file(path: Path, mode: int) -> None:
+    """Create the database file with `mode` before SQLite does (SQLite would follow the umask);
+    its -wal and -shm files then get the same mode from SQLite itself."""
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, mode)
+    except OSError:
+        return  # it exists, or SQLite will report why it cannot be made
+    try:
+        os.fchmod(fd, mode)  # the umask may have taken bits that a group-shared catalog needs
+    finally:
+        os.close(fd)
+
+
+def restrict_sqlite_files(path: Path, mode: int) -> None:
+    """Give the database and its -wal and -shm files `mode`, where this process's user owns them:
+    catalogs made before, or -wal files left by a crash, may still be readable by others."""
+    for name in (str(path), f"{path}-wal", f"{path}-shm"):
+        try:
+            st = os.stat(name)
+            if st.st_uid == os.geteuid() and stat.S_IMODE(st.st_mode) != mode:
+                os.chmod(name, mode)
+        except FileNotFoundError:
+            continue
+
+
+def _broken_links(conn) -> set[tuple]:
+    """Rows whose foreign key points nowhere, as (table, rowid, parent table)."""
+    return {tuple(row[:3]) for row in conn.exec_driver_sql("PRAGMA foreign_key_check")}
 
 
 def sqlite_url(path: str | os.PathLike) -> str:

@@ -24,8 +24,13 @@ class Base(DeclarativeBase):
     pass
 
 
+# SQLite otherwise hands a deleted newest row's id to the next row (migration 0003); PostgreSQL ignores it.
+NEVER_REUSE_IDS = {"sqlite_autoincrement": True}
+
+
 class Account(Base):
     __tablename__ = "accounts"
+    __table_args__ = NEVER_REUSE_IDS
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(255), unique=True)
     password_hash: Mapped[str] = mapped_column(String(512))
@@ -56,7 +61,7 @@ class LoginSession(Base):
 
 class Project(Base):
     __tablename__ = "projects"
-    __table_args__ = (UniqueConstraint("owner_id", "name"),)
+    __table_args__ = (UniqueConstraint("owner_id", "name"), NEVER_REUSE_IDS)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(255))
     owner_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
@@ -64,6 +69,7 @@ class Project(Base):
 
 class Dataset(Base):
     __tablename__ = "datasets"
+    __table_args__ = NEVER_REUSE_IDS
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(255))
     owner_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
@@ -72,6 +78,7 @@ class Dataset(Base):
 
 class Job(Base):
     __tablename__ = "jobs"
+    __table_args__ = NEVER_REUSE_IDS
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     state: Mapped[str] = mapped_column(String(32), index=True)
     transfer: Mapped[str] = mapped_column(String(255))
@@ -103,6 +110,7 @@ class Acknowledgement(Base):
 
 class Fileset(Base):
     __tablename__ = "filesets"
+    __table_args__ = NEVER_REUSE_IDS
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id"), index=True)
     owner_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
@@ -116,6 +124,7 @@ class Fileset(Base):
 
 class FilesetEntry(Base):
     __tablename__ = "fileset_entries"
+    __table_args__ = NEVER_REUSE_IDS
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     fileset_id: Mapped[int] = mapped_column(ForeignKey("filesets.id", ondelete="CASCADE"), index=True)
     source_path: Mapped[str] = mapped_column(FsText)  # any bytes: see engine.fsnames

@@ -1,6 +1,6 @@
 """`inplace`: parse, call the engine, print, and map errors to exit codes (0 ok, 1 usage,
-2 import errors, 3 source clean-up failed, 4 cancelled, 5 not permitted: the account signed in is
-neither the owner nor an administrator). Never a traceback for bad input."""
+2 import errors or a lost catalog, 3 source clean-up failed, 4 cancelled, 5 not permitted: the
+account signed in is neither the owner nor an administrator). Never a traceback for bad input."""
 
 from __future__ import annotations
 

@@ -22,6 +22,7 @@ from gui.widgets import message_label, named
 def _open(root) -> tuple[DataDir, bool]:
     """Open the data dir if it exists; tell whether it already has accounts (worker thread)."""
     data_dir = DataDir(Path(root))
+    data_dir.refuse_if_catalog_lost()  # never offer a first account where a catalog was lost
     if not data_dir.exists():
         return data_dir, False
     data_dir.require()
