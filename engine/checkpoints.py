@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
 from collections import Counter
 
 ENV = "INPLACE_STOP_AT"
@@ -33,4 +34,6 @@ def reached(name: str) -> None:
         return
     _reached[name] += 1
     if _reached[name] == _stops[name]:
-        os.kill(os.getpid(), signal.SIGSTOP)
+        # Sent to this very thread, so it stops before its next instruction; a signal to the
+        # process could be taken by another thread while this one runs on for a moment.
+        signal.pthread_kill(threading.get_ident(), signal.SIGSTOP)

@@ -2,16 +2,17 @@
 
 import json
 import os
-import signal
 import sqlite3
 import subprocess
 import sys
-import time
+
+import pytest
 
 from tests.conftest import REPO, cli_command, cli_process_env, run_cli_process
+from tests.engine.processes import kill, start_stopped
 
-FILES = 2400
-SIZE = 128 * 1024
+FILES = 800
+SIZE = 16 * 1024
 
 
 def make_sources(root, count=FILES, size=SIZE):
@@ -41,14 +42,11 @@ def start_import(data_dir, *args):
     )
 
 
-def kill_mid_import(data_dir, src):
-    proc = start_import(data_dir, "--transfer", "cp_rm", "--accept-responsibilities", str(src))
-    deadline = time.monotonic() + 60
-    while registered_count(data_dir) == 0 and proc.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.005)
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
-    assert proc.returncode == -signal.SIGKILL
+def kill_mid_import(data_dir, src, point="recorded:2"):
+    """SIGKILL a cp_rm import exactly at `point` (see engine/checkpoints.py): by default just after
+    its second batch of fileset folders was recorded and before they were made."""
+    proc = start_stopped(data_dir, point, "import", "--transfer", "cp_rm", "--accept-responsibilities", str(src))
+    kill(proc)
     done = registered_count(data_dir)
     assert 0 < done < FILES, f"the kill did not land mid-import ({done} of {FILES} registered)"
 
@@ -65,12 +63,15 @@ def assert_consistent(data_dir):
     assert all((data_dir.repository / e).is_file() for e in entries)
     stored = [p for p in data_dir.repository.rglob("*.raw")]
     assert len(stored) == len(entries)
+    result = run_cli_process(data_dir.root, "jobs", "--check")
+    assert result.returncode == 0 and "matches the catalog" in result.stdout, result.stdout + result.stderr
 
 
-def test_sigkill_mid_cp_rm_loses_no_source_and_rollback_is_consistent(data_dir, cli, tmp_path):
+@pytest.mark.parametrize("point", ["recorded:2", "allocated:2", "created:300", "before-register:2"])
+def test_sigkill_mid_cp_rm_loses_no_source_and_rollback_is_consistent(data_dir, cli, tmp_path, point):
     src = tmp_path / "src"
     make_sources(src)
-    kill_mid_import(data_dir, src)
+    kill_mid_import(data_dir, src, point)
     assert len(list(src.rglob("*.raw"))) == FILES  # nothing was deleted
 
     code, out, _ = cli("jobs", "--output", "json")
@@ -83,10 +84,11 @@ def test_sigkill_mid_cp_rm_loses_no_source_and_rollback_is_consistent(data_dir, 
     assert len(list(src.rglob("*.raw"))) == FILES
 
 
-def test_sigkill_then_resume_imports_the_rest_and_deletes_nothing(data_dir, cli, tmp_path):
+@pytest.mark.parametrize("point", ["recorded:2", "allocated:2", "created:300"])
+def test_sigkill_then_resume_imports_the_rest_and_deletes_nothing(data_dir, cli, tmp_path, point):
     src = tmp_path / "src"
     make_sources(src)
-    kill_mid_import(data_dir, src)
+    kill_mid_import(data_dir, src, point)
     code, out, err = cli("jobs", "--resume", "1", "--accept-responsibilities")
     assert code == 0, err + out
     assert "no original was deleted" in out

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PASSWORD, REPO, TEST_SETTINGS, make_tree
+from tests.conftest import PASSWORD, REPO, SAMPLES, TEST_SETTINGS, make_tree
 
 DIST = REPO / "dist"
 pytestmark = [
@@ -70,7 +70,7 @@ def test_the_bundles_import_check_and_open_the_wizard(bundle, bare_env, tmp_path
     (data / "settings.toml").write_text(TEST_SETTINGS)  # pytest's folders live under /tmp
     src = tmp_path / "src"
     files = make_tree(src)
-    for p in (REPO.parent / "shared" / "samples" / "viv" / "avivator_data").glob("multifile*"):
+    for p in (SAMPLES / "viv" / "avivator_data").glob("multifile*"):
         shutil.copy(p, src)
     result = run(
         cli, "--data-dir", data, "import", "--transfer", "ln_s", "--accept-responsibilities", src, env=bare_env, cwd=cwd
