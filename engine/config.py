@@ -97,10 +97,10 @@ DEFAULT_SETTINGS_TEXT = """\
 template = "{template}"
 
 [policy]
-# Sources on these paths or filesystem types count as temporary for in-place transfers.
+# Sources on these paths or filesystem types count as temporary for ln_s, whose links follow their names.
 temporary_paths = ["/tmp", "/var/tmp", "/dev/shm"]
 temporary_fs_types = ["tmpfs", "ramfs"]
-# What to do with in-place imports from temporary storage: "error", "warning" or "allow".
+# What to do with ln_s imports from temporary storage: "error", "warning" or "allow".
 temporary_storage = "error"
 # What to do when in-place sources are writable by others: "warning", "error" or "allow".
 writable_sources = "warning"

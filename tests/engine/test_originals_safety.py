@@ -331,3 +331,29 @@ def test_rollback_keeps_copies_whose_originals_changed(data_dir, cli, tmp_path):
     kept = registered_entries(data_dir)
     assert [os.path.basename(s) for s, *_ in kept] == ["img0.dat"]
     assert (data_dir.repository / kept[0][1]).read_bytes() == files[src / "img0.dat"]
+
+
+# --- 9. the repository matches the catalog: orphans are found ----------------------------------------
+
+
+def test_the_consistency_check_finds_orphans_and_keeps_those_holding_files(data_dir, cli, tmp_path):
+    src = tmp_path / "src"
+    tree(src, 2)
+    assert cli("import", "--transfer", "cp", src)[0] == 0
+    code, out, _ = cli("jobs", "--check")
+    assert code == 0 and "matches the catalog" in out
+    ((repo_dir,),) = catalog_rows(data_dir, "SELECT repo_dir FROM filesets LIMIT 1")
+    day = data_dir.repository / os.path.dirname(repo_dir)
+    (day / "23-59-59.998" / "sub").mkdir(parents=True)  # an empty stray folder: removed
+    (day / "23-59-59.999").mkdir()
+    (day / "23-59-59.999" / "copy.dat").write_bytes(b"maybe the only copy")  # kept and reported
+    (day / "23-59-59.997.log").write_text("a log whose fileset is gone")
+    code, out, _ = cli("jobs", "--check")
+    assert code == 2
+    assert "removed, belonged to no fileset" in out and "23-59-59.998" in out
+    assert "holds files, kept for you to look at" in out and "23-59-59.999" in out
+    assert not (day / "23-59-59.998").exists() and not (day / "23-59-59.997.log").exists()
+    assert (day / "23-59-59.999" / "copy.dat").read_bytes() == b"maybe the only copy"
+    assert len(registered_entries(data_dir)) == 2 and all(
+        (data_dir.repository / r).exists() for _, r, *_ in registered_entries(data_dir)
+    )
