@@ -10,7 +10,7 @@ from sqlalchemy import select
 from engine.catalog.models import Account, Dataset, Project
 from engine.datadir import DataDir
 from engine.errors import UsageError
-from engine.permissions import visible_owner_filter
+from engine.permissions import require_owner_or_admin, visible_owner_filter
 
 _TARGET_FORMS = "Dataset:ID, Dataset:name:NAME or Project:name:PROJECT/Dataset:name:DATASET"
 
@@ -45,6 +45,7 @@ def resolve_target(data_dir: DataDir, target: Target | None, owner_id: int) -> i
                 raise UsageError(
                     f"There is no dataset with id {target.dataset_id}.", "List them with 'inplace datasets'."
                 )
+            require_owner_or_admin(s.get(Account, owner_id), dataset.owner_id, f"import into dataset {dataset.id}")
             return dataset.id
         project_id = None
         if target.project_name:
