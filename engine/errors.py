@@ -58,6 +58,10 @@ class CatalogError(EngineError):
     """The catalog could not be opened, migrated or written."""
 
 
+class StorageError(EngineError):
+    """The data dir's disk refused: full, read-only, or a file this account may not write."""
+
+
 class CatalogLost(CatalogError):
     """The catalog is missing, empty or without accounts while the data dir holds files: restore it."""
 

@@ -14,6 +14,7 @@ import contextlib
 import json
 import os
 import time
+import traceback
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
@@ -163,7 +164,8 @@ class Importer:
             with contextlib.suppress(Exception):
                 finish_job(self.data_dir, job_id, JobState.INTERRUPTED, f"stopped by an error: {exc}")
             self.progress.update(phase="done")
-            plain = explain(exc, self.data_dir.catalog_path) if isinstance(exc, Exception) else None
+            place = f"the data dir {self.data_dir.root}"
+            plain = explain(exc, self.data_dir.catalog_path, place) if isinstance(exc, Exception) else None
             if plain is None or isinstance(exc, EngineError):
                 raise
             raise type(plain)(
@@ -373,6 +375,11 @@ class Importer:
                 self._fail(outcome, exc)
             except OSError as exc:
                 self._fail(outcome, file_failure_from_os_error(exc, "Transferring", f.path))
+            except Exception as exc:  # a broken transfer plugin fails this file, not the whole job
+                for line in "".join(traceback.format_exception(exc)).splitlines():
+                    log.write(f"  {line}")
+                message = f"The {self.transfer.name} transfer failed on {f.path} ({type(exc).__name__}: {exc})."
+                self._fail(outcome, FileFailure(ErrorKind.IO_ERROR, message, f.path))
             outcome.seconds = time.monotonic() - t0
             outcomes.append(outcome)
         ok = all(o.state == FileState.DONE for o in outcomes)

@@ -10,6 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import OperationalError
 
 from engine.catalog.models import Account, Acknowledgement, Fileset, Job
 from engine.datadir import DataDir
@@ -87,7 +88,10 @@ def mark_interrupted(data_dir: DataDir) -> list[int]:
 
 def list_jobs(data_dir: DataDir, *, account: Account, limit: int = 50) -> list[dict]:
     """The newest jobs `account` may see: its own, or everyone's for an administrator."""
-    mark_interrupted(data_dir)
+    try:
+        mark_interrupted(data_dir)
+    except OperationalError:  # a full disk or a locked catalog must not stop a read-only listing
+        pass
     query = select(Job).order_by(Job.id.desc()).limit(limit)
     if (owner := visible_owner_filter(account)) is not None:
         query = query.where(Job.account_id == owner)
@@ -111,7 +115,7 @@ def list_jobs(data_dir: DataDir, *, account: Account, limit: int = 50) -> list[d
         out.append(
             {
                 "id": job.id,
-                "state": job.state,
+                "state": JobState.INTERRUPTED if job.state == JobState.RUNNING and not _is_alive(job) else job.state,
                 "transfer": job.transfer,
                 "account": names.get(job.account_id, "?"),
                 "os_user": job.os_user,

@@ -15,6 +15,7 @@ from engine.errors import UsageError
 from engine.importer import ImportOptions, remove_fileset_dir
 from engine.jobs import mark_interrupted
 from engine.permissions import require_owner_or_admin
+from engine.repository import fileset_dir
 from engine.states import FilesetState, JobState
 
 
@@ -102,6 +103,7 @@ def delete_filesets(
             raise UsageError(f"There is no fileset {unknown[0]}.", "List them with 'inplace filesets'.")
         for fs in filesets:  # all are checked before any is removed
             require_owner_or_admin(account, fs.owner_id, f"delete fileset {fs.id}")
+            fileset_dir(data_dir.repository, fs.repo_dir)  # a row edited to point outside stops it all
         entries = {
             fs.id: list(s.scalars(select(FilesetEntry).where(FilesetEntry.fileset_id == fs.id))) for fs in filesets
         }

@@ -13,7 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from engine.errors import CatalogError
 
 HERE = Path(__file__).parent
-BUSY_TIMEOUT_MS = 30_000
+BUSY_TIMEOUT_MS = int(os.environ.get("INPLACE_BUSY_TIMEOUT_MS", "30000"))  # lowered by tests
 
 
 def _sqlite_connect(dbapi_conn, _record) -> None:

@@ -50,7 +50,7 @@ def run_init(args) -> int:
         raise UsageError("The first account needs a name.", "Use --user NAME or set INPLACE_USER.")
     data_dir.refuse_if_catalog_lost()  # before asking for a password: a lost catalog is restored, not replaced
     if data_dir.exists() and has_accounts(data_dir):
-        raise UsageError(f"{root} already holds a data dir with accounts.", "Use 'inplace admin adduser' to add one.")
+        raise UsageError(f"{root} already holds a data dir with accounts.", "Add one: 'inplace admin adduser NAME'.")
     password = _first_password(args, name)
     validate_new_account(name, password)
     data_dir.create()

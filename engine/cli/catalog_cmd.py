@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 import sys
 
 from sqlalchemy import select
@@ -22,6 +24,10 @@ def run_checksum(args) -> int:
     status = 0
     for path in args.files:
         try:
+            if kind := _not_a_file(os.stat(path).st_mode):
+                say(f"inplace: {path} is {kind}, not a file: only files have checksums.", file=sys.stderr)
+                status = 1
+                continue
             digest, _ = hash_file(path, args.algorithm)
         except OSError as exc:
             say(f"inplace: {path}: cannot be read ({exc.strerror}).", file=sys.stderr)
@@ -29,6 +35,18 @@ def run_checksum(args) -> int:
             continue
         say(f"{digest}  {path}")
     return status
+
+
+def _not_a_file(mode: int) -> str | None:
+    """What a path is when it is not a regular file (reading a FIFO would wait for ever)."""
+    kinds = [
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISFIFO, "a named pipe (FIFO)"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a device"),
+        (stat.S_ISBLK, "a device"),
+    ]
+    return next((kind for test, kind in kinds if test(mode)), None)
 
 
 def run_filesets(args) -> int:

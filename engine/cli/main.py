@@ -6,19 +6,55 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 
 from engine import __version__
 from engine.checksums import DEFAULT_ALGORITHM
 from engine.errors import EngineError
+from engine.fsnames import shown
 from engine.transfers import DEFAULT_TRANSFER
+
+MAX_ID = 2**63 - 1  # the catalog's integer ids are signed 64-bit
+_PASSWORD_VALUE = re.compile(r"(?<!\S)(--password(?!-stdin)|--passwd|-w)(=|\s+)(\S+)")
+NO_PASSWORD_ARGUMENT = (
+    "inplace: a password is never taken from the command line, where other accounts can read it in the "
+    "process list. Use --password-stdin, INPLACE_PASSWORD, 'inplace login', or answer the prompt.\n"
+)
+
+
+def _is_password_option(token: str) -> bool:
+    name = token.split("=", 1)[0]
+    return name == "-w" or name.startswith("-w") and not name.startswith("--") or (
+        len(name) >= len("--pass") and ("--password".startswith(name) or name == "--passwd")
+    )
 
 
 class Parser(argparse.ArgumentParser):
-    """argparse, but usage errors are one line with exit code 1 (argparse's own 2 means import errors)."""
+    """argparse, but usage errors are one line with exit code 1 (argparse's own 2 means import errors),
+    and a password given as an argument is refused without ever being printed."""
+
+    def parse_known_args(self, args=None, namespace=None):
+        tokens = list(sys.argv[1:] if args is None else args)
+        options = tokens[: tokens.index("--")] if "--" in tokens else tokens
+        if any(_is_password_option(t) for t in options):
+            self.exit(1, NO_PASSWORD_ARGUMENT)
+        return super().parse_known_args(tokens, namespace)
 
     def error(self, message: str):
+        message = shown(_PASSWORD_VALUE.sub(r"\1\2***", message))
         self.exit(1, f"inplace: {message}. See '{self.prog} --help'.\n")
+
+
+def catalog_id(text: str) -> int:
+    """An id of a fileset, job or dataset: checked here, because the catalog cannot hold a bigger one."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{shown(text)}' is not an id (ids are whole numbers)") from None
+    if not 1 <= value <= MAX_ID:
+        raise argparse.ArgumentTypeError(f"{text} is not a valid id (ids are whole numbers from 1 to {MAX_ID})")
+    return value
 
 
 def _account_options(p: argparse.ArgumentParser) -> None:
@@ -51,7 +87,7 @@ def build_parser() -> Parser:
         help=f"how files reach the repository (default {DEFAULT_TRANSFER}; see --advanced-help)",
     )
     p.add_argument("--checksum-algorithm", default=DEFAULT_ALGORITHM, help=f"default {DEFAULT_ALGORITHM}")
-    p.add_argument("-d", "--dataset", type=int, help="id of the dataset to import into")
+    p.add_argument("-d", "--dataset", type=catalog_id, help="id of the dataset to import into")
     p.add_argument("-T", "--target", help="Dataset:ID, Dataset:name:NAME or Project:name:P/Dataset:name:D")
     p.add_argument("-n", "--name", help="name for the imported filesets")
     p.add_argument("--exclude", choices=["clientpath", "filename"], help="skip filesets already imported")
@@ -94,7 +130,7 @@ def build_parser() -> Parser:
     p.set_defaults(func=catalog_cmd.run_filesets)
 
     p = sub.add_parser("delete", help="delete filesets from the repository (links only remove links)")
-    p.add_argument("filesets", nargs="+", type=int, metavar="FILESET")
+    p.add_argument("filesets", nargs="+", type=catalog_id, metavar="FILESET")
     _account_options(p)
     p.set_defaults(func=catalog_cmd.run_delete)
 
@@ -102,10 +138,17 @@ def build_parser() -> Parser:
     _account_options(p)
     p.add_argument("--output", choices=["human", "json"], default="human")
     group = p.add_mutually_exclusive_group()
-    group.add_argument("--rollback", type=int, metavar="JOB", help="undo an interrupted job")
-    group.add_argument("--resume", type=int, metavar="JOB", help="clean up an interrupted job and import the rest")
+    group.add_argument("--rollback", type=catalog_id, metavar="JOB", help="undo an interrupted job")
+    group.add_argument(
+        "--resume", type=catalog_id, metavar="JOB", help="clean up an interrupted job and import the rest"
+    )
     p.add_argument("--accept-responsibilities", action="store_true", help=argparse.SUPPRESS)
     p.set_defaults(func=catalog_cmd.run_jobs)
+
+    p = sub.add_parser("datasets", help="list projects and datasets (their ids are for -d/--dataset)")
+    _account_options(p)
+    p.add_argument("--output", choices=["human", "json"], default="human")
+    p.set_defaults(func=catalog_cmd.run_datasets)
 
     p = sub.add_parser("login", help="sign in once so that later commands need no password")
     _account_options(p)
@@ -144,6 +187,7 @@ def build_parser() -> Parser:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()
@@ -151,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except EngineError as exc:
-        print(f"inplace: {exc}", file=sys.stderr)
+        print(f"inplace: {shown(exc)}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("inplace: interrupted.", file=sys.stderr)
@@ -159,6 +203,15 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except Exception as exc:  # the last line of defence: one sentence here, the traceback in a file
+        from engine.cli.crash import crash_sentence, plain_error, write_crash_log
+
+        plain = plain_error(exc, args)
+        if plain is not None:
+            print(f"inplace: {shown(plain)}", file=sys.stderr)
+            return plain.exit_code
+        print(shown(crash_sentence(exc, write_crash_log(exc, args, argv))), file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -33,7 +33,13 @@ def get_transfer(name: str) -> Transfer:
         )
     if not (isinstance(cls, type) and issubclass(cls, Transfer)):
         raise PluginError(f"'{name}' is not a transfer.", "A transfer plugin must subclass engine.transfers.Transfer.")
-    instance = cls()
+    try:
+        instance = cls()
+    except Exception as exc:  # a plugin's constructor may fail in any way
+        raise PluginError(
+            f"The transfer plugin '{name}' could not be started ({type(exc).__name__}: {exc}).",
+            "Check its configuration, or ask its author; nothing was imported.",
+        ) from exc
     instance.spec = name
     if not instance.name:
         instance.name = name

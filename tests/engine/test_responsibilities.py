@@ -4,6 +4,7 @@ import json
 import os
 import pty
 import select
+import shutil
 import subprocess
 import time
 
@@ -74,10 +75,10 @@ def test_engine_refuses_missing_partial_or_someone_elses_acknowledgement(data_di
 
 
 def test_acknowledgements_are_stored_and_shown_for_every_job_that_needed_one(data_dir, cli, src):
-    for transfer in ("ln_s", "upload", "cp_rm"):
-        assert cli("import", "--transfer", transfer, "--accept-responsibilities", src)[0] == 0
-        if transfer == "cp_rm":
-            break
+    moved = src.parent / "to-move"  # not the folder the ln_s fileset links to: that one cp_rm refuses
+    shutil.copytree(src, moved)
+    for transfer, folder in (("ln_s", src), ("upload", src), ("cp_rm", moved)):
+        assert cli("import", "--transfer", transfer, "--accept-responsibilities", folder)[0] == 0
     with data_dir.session() as s:
         rows = list(s.scalars(sql_select(Acknowledgement).order_by(Acknowledgement.job_id)))
     assert [(r.job_id, r.transfer) for r in rows] == [(1, "ln_s"), (3, "cp_rm")]
