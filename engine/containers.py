@@ -26,6 +26,8 @@ class Target:
 
 def parse_target(text: str) -> Target:
     if m := re.fullmatch(r"Dataset:(?:id:)?(\d+)", text):
+        if len(m.group(1)) > 19 or not 1 <= int(m.group(1)) < 2**63:  # the catalog's ids are signed 64-bit
+            raise UsageError(f"{m.group(1)} is not a valid dataset id.", "List the datasets with 'inplace datasets'.")
         return Target(dataset_id=int(m.group(1)))
     if m := re.fullmatch(r"Dataset:name:([^/]+)", text):
         return Target(dataset_name=m.group(1))

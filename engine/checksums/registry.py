@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from engine.checksums.algorithms import BUILTIN_ALGORITHMS, Hasher
-from engine.errors import UsageError
+from engine.errors import PluginError, UsageError
 from engine.plugins import entry_point_names, load_entry_point, load_object
 
 ENTRY_POINT_GROUP = "inplace.checksums"
@@ -29,12 +29,22 @@ def get_algorithm(name: str) -> Callable[[], Hasher]:
     if name in _extra:
         return _extra[name]
     if name in entry_point_names(ENTRY_POINT_GROUP):
-        return load_entry_point(ENTRY_POINT_GROUP, name, "checksum algorithm")
+        return _checked(name, load_entry_point(ENTRY_POINT_GROUP, name, "checksum algorithm"))
     if ":" in name:
-        return load_object(name, "checksum algorithm")
+        return _checked(name, load_object(name, "checksum algorithm"))
     raise UsageError(
         f"Unknown checksum algorithm '{name}'.",
         f"Choose one of: {', '.join(algorithm_names())}.",
+    )
+
+
+def _checked(name: str, cls) -> Callable[[], Hasher]:
+    """A plugin must be a hasher class; anything else (`os:system`, say) is refused, never called."""
+    if isinstance(cls, type) and all(callable(getattr(cls, m, None)) for m in ("update", "hexdigest")):
+        return cls
+    raise PluginError(
+        f"'{name}' is not a checksum algorithm.",
+        "A checksum plugin is a class with the methods update(data) and hexdigest().",
     )
 
 

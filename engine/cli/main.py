@@ -24,10 +24,11 @@ NO_PASSWORD_ARGUMENT = (
 
 
 def _is_password_option(token: str) -> bool:
+    """--password, --passwd, an abbreviation down to --pass, and OMERO's -w (with or without a value)."""
     name = token.split("=", 1)[0]
-    return name == "-w" or name.startswith("-w") and not name.startswith("--") or (
-        len(name) >= len("--pass") and ("--password".startswith(name) or name == "--passwd")
-    )
+    if name.startswith("-w") and not name.startswith("--"):
+        return True
+    return name == "--passwd" or (len(name) >= len("--pass") and "--password".startswith(name))
 
 
 class Parser(argparse.ArgumentParser):
