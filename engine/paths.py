@@ -14,9 +14,6 @@ _CHAR_MAP.update({chr(c): "_" for c in [*range(32), 127]})
 # A byte that is not UTF-8 reaches us as a lone surrogate (engine.fsnames); it becomes `_` too, so
 # client paths and repository names are always valid UTF-8.
 _CHAR_MAP.update({chr(c): "_" for c in range(0xDC80, 0xDD00)})
-# A byte that is not UTF-8 reaches us as a lone surrogate (engine.fsnames); it becomes `_` too, so
-# client paths and repository names are always valid UTF-8.
-_CHAR_MAP.update({chr(c): "_" for c in range(0xDC80, 0xDD00)})
 _TRANSLATION = str.maketrans(_CHAR_MAP)
 _RESERVED = {
     "CON",
