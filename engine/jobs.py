@@ -14,6 +14,7 @@ from sqlalchemy.exc import OperationalError
 
 from engine.catalog.models import Account, Acknowledgement, Fileset, Job
 from engine.datadir import DataDir
+from engine.errors import UsageError
 from engine.permissions import visible_owner_filter
 from engine.states import FilesetState, JobState
 
@@ -35,9 +36,21 @@ def _process_start(pid: int) -> int:
 
 
 def start_job(data_dir: DataDir, account: Account, transfer: str, options, paths: list[str], acknowledgement=None):
-    """Create the job row (state running) and return (job id, log path)."""
+    """Create the job row (state running) and return (job id, log path). A resumed job claims the
+    interrupted one in the same transaction, so two resumes cannot both go ahead."""
     pid = os.getpid()
     with data_dir.session() as s, s.begin():
+        if options.resumed_from is not None:
+            claimed = s.execute(
+                update(Job)
+                .where(Job.id == options.resumed_from, Job.state == JobState.INTERRUPTED)
+                .values(state=JobState.RESUMED)
+            )
+            if claimed.rowcount != 1:
+                raise UsageError(
+                    f"Job {options.resumed_from} is no longer interrupted; another command resumed or rolled it back.",
+                    "List jobs with 'inplace jobs'.",
+                )
         job = Job(
             state=JobState.RUNNING,
             transfer=transfer,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from dataclasses import dataclass, field
 
 from sqlalchemy import delete, select, update
@@ -12,10 +13,10 @@ from engine.catalog.models import Account, Fileset, FilesetEntry, Job
 from engine.containers import Target
 from engine.datadir import DataDir
 from engine.errors import UsageError
-from engine.importer import ImportOptions, remove_fileset_dir
+from engine.importer import ImportOptions
 from engine.jobs import mark_interrupted
 from engine.permissions import require_owner_or_admin
-from engine.repository import fileset_dir
+from engine.repository import fileset_dir, remove_fileset_dir
 from engine.states import FilesetState, JobState
 
 
@@ -65,10 +66,10 @@ def rollback_job(data_dir: DataDir, job_id: int, *, account: Account) -> DeleteR
 
 
 def resume_options(data_dir: DataDir, job_id: int, *, account: Account) -> tuple[list[str], ImportOptions]:
-    """Clean up an interrupted job and return what to run to finish it: its paths and options,
-    excluding what it registered, and never deleting sources."""
+    """What to run to finish an interrupted job: its paths and options, excluding what it
+    registered, and never deleting sources. Changes nothing: the resumed import itself claims the
+    job (once its checks and responsibilities pass) and removes the unfinished filesets."""
     _interrupted_job(data_dir, job_id, account, "resume")
-    remove_pending(data_dir, job_id)
     with data_dir.session() as s:
         job = s.get(Job, job_id)
     request = json.loads(job.request)
@@ -78,7 +79,6 @@ def resume_options(data_dir: DataDir, job_id: int, *, account: Account) -> tuple
     options.exclude = "clientpath"
     options.delete_sources = False
     options.resumed_from = job_id
-    _set_state(data_dir, job_id, JobState.RESUMED)
     return request["paths"], options
 
 
@@ -92,7 +92,8 @@ def delete_filesets(
 ) -> DeleteReport:
     """Remove filesets from the repository and the catalog. Links go; what they point to stays.
 
-    With `keep_sole_copies`, a fileset whose originals are gone is kept: its copy is the only one.
+    With `keep_sole_copies`, a fileset whose originals are not all still there, unchanged (size and
+    modification time as recorded), is kept: its copy may be the only one of those bytes.
     """
     report = DeleteReport()
     with data_dir.session() as s:
@@ -108,13 +109,10 @@ def delete_filesets(
             fs.id: list(s.scalars(select(FilesetEntry).where(FilesetEntry.fileset_id == fs.id))) for fs in filesets
         }
     for fs in filesets:
-        if (
-            keep_sole_copies
-            and fs.transfer != "ln_s"
-            and not all(os.path.exists(e.source_path) for e in entries[fs.id])
-        ):
+        if keep_sole_copies and fs.transfer != "ln_s" and not all(_still_there(e) for e in entries[fs.id]):
             report.kept.append(
-                f"fileset {fs.id} ({fs.name}): its originals are gone, the repository holds the only copy"
+                f"fileset {fs.id} ({fs.name}): its originals are gone or changed, "
+                "so the repository may hold the only copy"
             )
             continue
         for e in entries[fs.id]:
@@ -133,3 +131,12 @@ def delete_filesets(
             s.execute(delete(Fileset).where(Fileset.id == fs.id))
         report.filesets += 1
     return report
+
+
+def _still_there(entry: FilesetEntry) -> bool:
+    """The original is still where it was, a regular file of the recorded size and time."""
+    try:
+        st = os.stat(entry.source_path, follow_symlinks=False)
+    except OSError:
+        return False
+    return stat.S_ISREG(st.st_mode) and st.st_size == entry.size and st.st_mtime == entry.mtime

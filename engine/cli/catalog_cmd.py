@@ -122,8 +122,10 @@ def run_jobs(args) -> int:
         from engine.cli.import_cmd import import_with_progress
 
         paths, options = resume_options(data_dir, args.resume, account=account)
-        say(f"Job {args.resume}: unfinished filesets removed; importing the rest (no original will be deleted).")
+        say(f"Job {args.resume}: importing what it did not finish; no original will be deleted.")
         return import_with_progress(data_dir, account, paths, options, args)
+    if args.check:
+        return _check_repository(data_dir, account, args)
     jobs = list_jobs(data_dir, account=account)
     if args.output == "json":
         print_json(jobs)
@@ -146,6 +148,25 @@ def run_jobs(args) -> int:
             for st in ack["statements"]:
                 say(f"      - {st['text']}")
     return 0
+
+
+def _check_repository(data_dir, account, args) -> int:
+    from engine.consistency import check_repository
+    from engine.permissions import require_admin
+
+    require_admin(account, "check the whole repository")
+    report = check_repository(data_dir)
+    if args.output == "json":
+        print_json({"removed": report.removed, "kept": report.kept, "missing": report.missing})
+        return 0 if report.clean else 2
+    for path in report.removed:
+        say(f"removed, belonged to no fileset: {path}")
+    for path in report.kept:
+        say(f"not in the catalog but holds files, kept for you to look at: {path}")
+    for path in report.missing:
+        say(f"registered fileset folder is missing: {path}")
+    say("The repository matches the catalog." if report.clean else "The repository does not match the catalog.")
+    return 0 if report.clean else 2
 
 
 def run_datasets(args) -> int:

@@ -143,6 +143,11 @@ def build_parser() -> Parser:
     group.add_argument(
         "--resume", type=catalog_id, metavar="JOB", help="clean up an interrupted job and import the rest"
     )
+    group.add_argument(
+        "--check",
+        action="store_true",
+        help="compare the repository with the catalog; remove empty folders no fileset owns (administrators)",
+    )
     p.add_argument("--accept-responsibilities", action="store_true", help=argparse.SUPPRESS)
     p.set_defaults(func=catalog_cmd.run_jobs)
 
