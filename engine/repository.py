@@ -22,9 +22,10 @@ def fileset_dir(repository: Path, repo_dir: str) -> Path:
     """The absolute fileset directory for a catalog row, refusing anything outside the repository."""
     root = repository.resolve()
     target = (root / repo_dir).resolve()
-    if os.path.isabs(repo_dir) or not target.is_relative_to(root) or target == root:
+    linked = os.path.islink(root / repo_dir)  # a folder swapped for a link could lead to another fileset
+    if os.path.isabs(repo_dir) or linked or not target.is_relative_to(root) or target == root:
         raise UsageError(
-            f"The catalog names '{repo_dir}' as a fileset folder, which is not inside the repository {root}; "
+            f"The catalog names '{repo_dir}' as a fileset folder, which is not a folder inside the repository {root}; "
             "nothing was removed.",
             "The catalog may have been edited by hand: restore it from a backup.",
         )

@@ -357,3 +357,18 @@ def test_the_consistency_check_finds_orphans_and_keeps_those_holding_files(data_
     assert len(registered_entries(data_dir)) == 2 and all(
         (data_dir.repository / r).exists() for _, r, *_ in registered_entries(data_dir)
     )
+
+
+def test_a_fileset_folder_swapped_for_a_link_is_not_followed_on_delete(data_dir, cli, tmp_path):
+    src = tmp_path / "src"
+    tree(src, 2)
+    assert cli("import", "--transfer", "cp", src)[0] == 0
+    (first, first_dir), (second, second_dir) = catalog_rows(data_dir, "SELECT id, repo_dir FROM filesets ORDER BY id")
+    victim = data_dir.repository / first_dir
+    for p in victim.iterdir():
+        p.unlink()
+    victim.rmdir()
+    victim.symlink_to(data_dir.repository / second_dir, target_is_directory=True)
+    code, out, err = cli("delete", first)
+    assert code == 1 and "not a folder inside the repository" in err
+    assert len(list((data_dir.repository / second_dir).iterdir())) == 1  # the other fileset is untouched

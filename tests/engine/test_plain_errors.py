@@ -334,7 +334,7 @@ def test_delete_refuses_a_tampered_fileset_folder_and_removes_nothing(tampered, 
     code, out, err = cli("delete", "1", "2")
     line = one_sentence(err)
     assert code == 1
-    assert "not inside the repository" in line and "nothing was removed" in line
+    assert "not a folder inside the repository" in line and "nothing was removed" in line
     assert (outside / "precious.txt").read_text() == "keep me"
     code, out, _ = cli("filesets", "--output", "json")
     assert [fs["id"] for fs in json.loads(out)] == [1, 2]  # fileset 1 is still there too
