@@ -80,7 +80,7 @@ def from_catalog(stored: str) -> str:
 class FsText(TypeDecorator):
     """A text column that can hold any file name, including ones that are not valid UTF-8."""
 
-    impl = Text
+    impl: type[String] = Text  # Text is a String; FsString narrows it to String(n)
     cache_ok = True
 
     def process_bind_param(self, value, dialect):

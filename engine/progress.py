@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from engine.errors import Cancelled
 
@@ -57,7 +58,7 @@ class ProgressTracker:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._values = dict.fromkeys(self._FIELDS, 0)
+        self._values: dict[str, Any] = dict.fromkeys(self._FIELDS, 0)
         self._values.update(phase="idle", current_path="", started_at=0.0)
 
     def update(self, **changes: object) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from engine.errors import UsageError
@@ -63,7 +64,7 @@ def special_kind(mode: int) -> str | None:
     return None
 
 
-def scan(paths: list[str | os.PathLike], include_hidden_junk: bool = False) -> ScanResult:
+def scan(paths: Sequence[str | os.PathLike[str]], include_hidden_junk: bool = False) -> ScanResult:
     """Walk files and folders (recursively); missing top-level paths are a usage error."""
     result = ScanResult()
     seen: set[str] = set()

@@ -72,10 +72,12 @@ def _migrate(engine: Engine, url: str) -> None:
     cfg = _alembic_config(url)
     sqlite = engine.dialect.name == "sqlite"
     with engine.connect() as conn:
+        driver = conn.connection.dbapi_connection
+        assert driver is not None  # an open connection always has its driver's connection
         if sqlite:
             # Rebuilding a table drops the old one, which foreign keys would forbid (or cascade). The
             # pragma is ignored inside a transaction, so it goes to the driver before BEGIN.
-            conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")
+            driver.execute("PRAGMA foreign_keys=OFF")
         try:
             with conn.begin():
                 broken = _broken_links(conn) if sqlite else set()
@@ -88,7 +90,7 @@ def _migrate(engine: Engine, url: str) -> None:
                     )
         finally:
             if sqlite:
-                conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")
+                driver.execute("PRAGMA foreign_keys=ON")
 
 
 def create_sqlite_file(path: Path, mode: int) -> None:

@@ -141,9 +141,9 @@ def _gather(data_dir, plan: ImportPlan, account, policy: Policy, transfers: list
     return facts
 
 
-def _sticky_refuses(folder_st: os.stat_result, file_uid: int, euid: int) -> bool:
+def _sticky_refuses(folder_st: os.stat_result | None, file_uid: int, euid: int) -> bool:
     """In a sticky folder (like /tmp) only the owner of a file or of the folder may delete it."""
-    return bool(folder_st.st_mode & 0o1000) and euid not in (file_uid, folder_st.st_uid)
+    return folder_st is not None and bool(folder_st.st_mode & 0o1000) and euid not in (file_uid, folder_st.st_uid)
 
 
 def _probe_repository(data_dir, account) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import zlib
+from collections.abc import Callable
 from functools import partial
 from typing import Protocol
 
@@ -104,7 +105,7 @@ class FileSize64:
         return self._size.to_bytes(8, "little").hex()
 
 
-BUILTIN_ALGORITHMS = {
+BUILTIN_ALGORITHMS: dict[str, Callable[[], Hasher]] = {
     "Adler-32": Adler32,
     "CRC-32": Crc32,
     "MD5-128": partial(_Hashlib, "md5"),

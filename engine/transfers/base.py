@@ -54,7 +54,7 @@ class FileTask:
 class Transfer:
     """Base class of all transfers, built-in or plugin. Subclasses set the class attributes."""
 
-    name: ClassVar[str] = ""
+    name: str = ""  # an instance may be given its plugin name when the class has none
     spec: str = ""  # what get_transfer() was given: the name, or package.module:ClassName for a plugin
     summary: ClassVar[str] = ""
     in_place: ClassVar[bool] = False  # the repository depends on the original staying put
