@@ -1,93 +1,44 @@
-"""One suite that every transfer, built-in or plugin, must pass."""
+"""The shipped conformance suite (engine/transfers/conformance.py), run against every built-in transfer
+and the sample plugin; plus what we ask of built-ins beyond what plugins must do."""
 
 import os
-import stat
 
 import pytest
 
-from engine.checksums import hash_file
-from engine.errors import FileFailure
-from engine.transfers import FileTask, get_transfer, transfer_names
+from engine.transfers import Identity, get_transfer, transfer_names
+from engine.transfers.conformance import TransferConformance, import_one, make_task, write_source
 
-PLUGIN = "tests.plugins.sample_transfers:PythonCopyTransfer"
-ALL_TRANSFERS = [*transfer_names(include_plugins=False), PLUGIN]
+BUILTINS = transfer_names(include_plugins=False)
+PY_COPY = "tests.plugins.sample_transfers:PythonCopyTransfer"
 
-
-def task_for(src, dest, algorithm="SHA1-160", seen=None):
-    st = os.stat(src)
-    return FileTask(str(src), str(dest), algorithm, st.st_size, st.st_dev, st.st_ino, seen or (lambda n: None))
-
-
-@pytest.fixture(params=ALL_TRANSFERS)
-def transfer(request):
-    return get_transfer(request.param)
-
-
-@pytest.mark.parametrize("size", [0, 1, 4096, 9 * (1 << 20) + 3])
-def test_creates_a_verified_readable_file_with_the_sources_checksum(transfer, tmp_path, size):
-    src = tmp_path / "src" / "a file.tif"
-    src.parent.mkdir()
-    data = os.urandom(size)
-    src.write_bytes(data)
-    dest = tmp_path / "repo" / "a file.tif"
-    dest.parent.mkdir()
-    blocks = []
-    task = task_for(src, dest, seen=blocks.append)
-    checksum = transfer.create(task)
-    transfer.verify(task, checksum)
-    assert checksum == hash_file(src, "SHA1-160")[0]
-    assert dest.read_bytes() == data
-    assert sum(blocks) == size  # progress saw every byte of the source
-    assert src.read_bytes() == data  # a transfer never deletes or changes its source
+# Where the sample plugin, written as a third party might, falls short: (test, part of the test's id,
+# why). Strict, so that a fix shows.
+KNOWN_GAPS = {
+    (PY_COPY, "test_copies_are_never_more_readable_than_their_original"): (
+        "",
+        "it creates copies with open(), so they get the umask's mode",
+    ),
+    (PY_COPY, "test_a_source_changed_while_read_fails_as_changed"): (
+        "overwritten",
+        "it hashes the source again after copying, so a change shows as a checksum mismatch",
+    ),
+}
 
 
-def test_link_and_copy_semantics(transfer, tmp_path):
-    src = tmp_path / "s.tif"
-    src.write_bytes(b"pixels")
-    dest = tmp_path / "d.tif"
-    transfer.create(task_for(src, dest))
-    same_inode = os.stat(dest).st_ino == os.stat(src).st_ino
-    if transfer.name == "ln_s":
-        assert os.readlink(dest) == str(src) and os.path.isabs(os.readlink(dest))
-    elif transfer.name in ("ln", "ln_rm"):
-        assert same_inode and not os.path.islink(dest)
-    else:
-        assert not same_inode and stat.S_ISREG(os.lstat(dest).st_mode)
-    assert transfer.deletes_sources == transfer.name.endswith("_rm")
-    assert transfer.in_place == (transfer.name in ("ln", "ln_s", "ln_rm"))
+class TestEveryTransfer(TransferConformance):
+    @pytest.fixture(params=[*BUILTINS, PY_COPY])
+    def transfer(self, request):
+        gap = KNOWN_GAPS.get((request.param, request.function.__name__))
+        if gap and gap[0] in request.node.name:
+            request.applymarker(pytest.mark.xfail(reason=gap[1], strict=True))
+        return get_transfer(request.param)
 
 
-def test_verify_catches_a_wrong_repository_file(transfer, tmp_path):
-    src = tmp_path / "s.tif"
-    src.write_bytes(b"original bytes")
-    dest = tmp_path / "d.tif"
-    task = task_for(src, dest)
-    checksum = transfer.create(task)
-    # Replace what the transfer created with something else of the same size.
-    os.unlink(dest)
-    dest.write_bytes(b"tampered bytes")
-    with pytest.raises(FileFailure):
-        transfer.verify(task, checksum)
-
-
-def test_refuses_to_overwrite_an_existing_repository_file(transfer, tmp_path):
-    src = tmp_path / "s.tif"
-    src.write_bytes(b"new")
-    dest = tmp_path / "d.tif"
-    dest.write_bytes(b"old")
-    with pytest.raises(FileExistsError):
-        transfer.create(task_for(src, dest))
-    assert dest.read_bytes() == b"old"
-
-
-def test_confirms_what_it_stored_before_a_source_may_be_deleted(transfer, tmp_path):
-    src = tmp_path / "s.tif"
-    src.write_bytes(b"kept safe")
-    dest = tmp_path / "d.tif"
-    task = task_for(src, dest)
-    transfer.verify(task, transfer.create(task))
-    transfer.confirm_before_delete(task)
-    os.unlink(dest)
-    dest.write_bytes(b"short")  # something else, and incomplete, now stands in its place
-    with pytest.raises(FileFailure):
-        transfer.confirm_before_delete(task)
+@pytest.mark.parametrize("name", BUILTINS)
+def test_builtins_record_the_identity_they_hashed(name, tmp_path):
+    """Plugins may leave it to the importer; ours record it, since the importer requires it before a delete."""
+    src = write_source(tmp_path / "src", b"pixels")
+    (tmp_path / "repo").mkdir()
+    task = make_task(src, tmp_path / "repo" / "d.tif", "SHA1-160", lambda n: None)
+    import_one(get_transfer(name), task)
+    assert task.identity == Identity.of(os.stat(src))
