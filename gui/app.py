@@ -12,13 +12,13 @@ from pathlib import Path
 from gui import texts
 from gui.display import display_problem, prepare_environment
 
-RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+RESOURCES = Path(__file__).resolve().parent / "resources"  # package data: in the wheel too
 
 
 def resources_dir() -> Path:
-    """resources/ beside the package, or inside a PyInstaller bundle."""
+    """gui/resources/ inside the package, or inside a PyInstaller bundle."""
     bundle = getattr(sys, "_MEIPASS", None)
-    return Path(bundle) / "resources" if bundle else RESOURCES
+    return Path(bundle) / "gui" / "resources" if bundle else RESOURCES
 
 
 def ensure_font(app) -> str:

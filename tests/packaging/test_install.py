@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import sys
 import tomllib
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,7 @@ import pytest
 from tests.conftest import PASSWORD, REPO, TEST_SETTINGS, make_tree
 
 GUI_PACKAGES = {"pyside6-essentials", "qasync", "keyring"}
+SHIPPED_RESOURCES = ["fonts/DejaVuSans.ttf", "fonts/DejaVu-LICENSE", "fonts/fonts.conf", "icons/inplace.svg"]
 PIP_TIMEOUT = 900
 
 
@@ -108,6 +110,13 @@ def _data_dir_with_files(bin_dir: Path, tmp_path: Path, env: dict) -> tuple[Path
 
 
 @pytest.mark.slow
+def test_the_wheel_ships_the_wizards_font_icon_and_desktop_entry(wheel):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for resource in [*SHIPPED_RESOURCES, "inplace-wizard.desktop"]:
+        assert f"gui/resources/{resource}" in names
+
+
+@pytest.mark.slow
 def test_the_default_install_gives_the_command_line_and_a_working_wizard(default_venv, user_env, tmp_path):
     result = _run(default_venv, "inplace", "--version", env=user_env, cwd=tmp_path)
     assert result.returncode == 0 and result.stdout.startswith("inplace 0."), result.stderr
@@ -119,6 +128,13 @@ def test_the_default_install_gives_the_command_line_and_a_working_wizard(default
     assert "display: offscreen" in result.stdout
     assert "Signed in as alice." in result.stdout and "page Transfer" in result.stdout
     assert "ln_s: can be used" in result.stdout
+
+    # The wizard finds its font and icon inside the installed package, not beside a checkout.
+    result = _run(default_venv, "python", "-c", "from gui.app import resources_dir; print(resources_dir())",
+                  env=user_env, cwd=tmp_path)  # fmt: skip
+    folder = Path(result.stdout.strip())
+    assert result.returncode == 0 and folder.is_relative_to(default_venv.parent), result.stdout + result.stderr
+    assert [r for r in SHIPPED_RESOURCES if not (folder / r).is_file()] == []
 
 
 @pytest.mark.slow
