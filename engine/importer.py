@@ -58,6 +58,7 @@ class ImportOptions:
     make_read_only: bool = False
     delete_sources: bool = True  # False when resuming: a resumed *_rm job never deletes
     resumed_from: int | None = None
+    retry_of: int | None = None  # the job whose failed files this run imports again
 
     def to_json(self, paths: list[str]) -> str:
         d = asdict(self)
@@ -98,11 +99,13 @@ class Importer:
         get_algorithm(options.checksum_algorithm)  # unknown names fail before the job starts
         self.repository = data_dir.repository
 
-    def run(self, plan: ImportPlan, checks: CheckReport | None = None) -> JobReport:
+    def run(self, plan: ImportPlan, checks: CheckReport | None = None, required_statements=None) -> JobReport:
         """Import the plan. Refuses before writing anything when the checks (run here unless the
         front end hands in the report it showed) find errors, or responsibilities are missing."""
         opts = self.options
-        require_acknowledgement(self.transfer, self.account, plan.file_count, plan.total_bytes, self.acknowledgement)
+        require_acknowledgement(
+            self.transfer, self.account, plan.file_count, plan.total_bytes, self.acknowledgement, required_statements
+        )
         self.progress.update(phase="checking")
         if checks is None or self.transfer.name not in checks.by_transfer:
             checks = run_checks(self.data_dir, plan, self.account, [self.transfer], opts.make_read_only)
@@ -205,6 +208,8 @@ class Importer:
                     "repo_dir": d,
                     "transfer": self.transfer.name,
                     "created_at": now,
+                    "rule": fs.rule,
+                    "format": fs.format,
                 }
                 for fs, d in zip(batch, dirs, strict=True)
             ]

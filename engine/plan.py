@@ -11,9 +11,9 @@ from engine.catalog.models import Fileset, FilesetEntry
 from engine.checksums import hash_file
 from engine.datadir import DataDir
 from engine.errors import UsageError
-from engine.grouping import FilesetPlan, Selection, group
+from engine.grouping import FilesetPlan, Selection, group_files
 from engine.paths import client_path
-from engine.scan import Skipped, scan
+from engine.scan import DEFAULT_DEPTH, Skipped, scan
 
 EXCLUDE_MODES = ("clientpath", "filename")
 
@@ -39,15 +39,24 @@ class ImportPlan:
 
 
 def make_plan(
-    data_dir: DataDir, paths: list[str], exclude: str | None = None, algorithm: str = "SHA1-160"
+    data_dir: DataDir,
+    paths: list[str],
+    exclude: str | None = None,
+    algorithm: str = "SHA1-160",
+    depth: int = DEFAULT_DEPTH,
+    include_all: bool = False,
 ) -> ImportPlan:
+    """`depth`: folder levels to scan (as `omero import --depth`); `include_all`: import files in no
+    image format too, instead of skipping them."""
     if not paths:
         raise UsageError("No files or folders were given to import.", "Name at least one path.")
     if exclude and exclude not in EXCLUDE_MODES:
         raise UsageError(f"Unknown exclusion '{exclude}'.", f"Use one of: {', '.join(EXCLUDE_MODES)}.")
-    scanned = scan(paths)
+    scanned = scan(paths, depth=depth)
     plan = ImportPlan(paths=[os.path.abspath(p) for p in paths], skipped=scanned.skipped)
-    filesets = group(scanned.files, Selection(plan.paths))
+    grouped = group_files(scanned.files, Selection(plan.paths), include_all)
+    plan.skipped += grouped.skipped
+    filesets = grouped.filesets
     if exclude == "clientpath":
         filesets = _exclude_by_client_path(data_dir, filesets, plan)
     elif exclude == "filename":

@@ -21,6 +21,10 @@ SYSTEM_JUNK = {
 }
 
 
+ZARR = ".zarr"
+HIDDEN = "hidden: its name starts with a dot"
+
+
 @dataclass(slots=True)
 class SourceFile:
     path: str  # absolute, as the user named it (symbolic links in it are kept)
@@ -64,8 +68,22 @@ def special_kind(mode: int) -> str | None:
     return None
 
 
-def scan(paths: Sequence[str | os.PathLike[str]], include_hidden_junk: bool = False) -> ScanResult:
-    """Walk files and folders (recursively); missing top-level paths are a usage error."""
+DEFAULT_DEPTH = 4
+"""How many folder levels a scan reads, counting the selected folder's own files as level 1: the
+default of `omero import --depth`, so the same selection finds the same files as OMERO. Deep enough
+for plate exports (plate/TimePoint_1/ZStep_1/), shallow enough that selecting a whole share by mistake
+stops early. Sets reach deeper members themselves (a Zarr folder, an index naming files)."""
+
+
+def scan(
+    paths: Sequence[str | os.PathLike[str]], include_hidden_junk: bool = False, depth: int = DEFAULT_DEPTH
+) -> ScanResult:
+    """Walk files and folders down to `depth` levels; missing top-level paths are a usage error.
+
+    Names starting with a dot are skipped inside folders (as OMERO does); a file named on its own is kept.
+    """
+    if depth < 1:
+        raise UsageError(f"The depth must be 1 or more, not {depth}.", "Use --depth 1 for a folder's own files.")
     result = ScanResult()
     seen: set[str] = set()
     missing = [os.fspath(p) for p in paths if not os.path.lexists(p)]
@@ -80,7 +98,7 @@ def scan(paths: Sequence[str | os.PathLike[str]], include_hidden_junk: bool = Fa
             result.skipped.append(Skipped(path, _stat_reason(exc)))
             continue
         if stat.S_ISDIR(st.st_mode):
-            _walk(path, result, seen, include_hidden_junk)
+            _walk(path, result, seen, include_hidden_junk, depth)
         else:
             _add(path, st, result, seen, os.path.islink(path))
     return result
@@ -103,10 +121,12 @@ def _add(path: str, st: os.stat_result, result: ScanResult, seen: set[str], is_l
         result.files.append(source_file(path, st, is_link=is_link))
 
 
-def _walk(top: str, result: ScanResult, seen: set[str], include_hidden_junk: bool) -> None:
-    stack = [top]
+def _walk(top: str, result: ScanResult, seen: set[str], include_hidden_junk: bool, depth: int) -> None:
+    # a *.zarr folder is one image whose metadata names start with a dot and whose chunks lie deep:
+    # below one, nothing is hidden and the depth does not apply
+    stack = [(top, 1, top.lower().endswith(ZARR))]
     while stack:
-        folder = stack.pop()
+        folder, level, in_zarr = stack.pop()
         try:
             with os.scandir(folder) as it:
                 entries = sorted(it, key=lambda e: e.name)
@@ -118,6 +138,9 @@ def _walk(top: str, result: ScanResult, seen: set[str], include_hidden_junk: boo
             if not include_hidden_junk and (entry.name in SYSTEM_JUNK or entry.name.startswith("._")):
                 result.skipped.append(Skipped(entry.path, "system file left by an operating system"))
                 continue
+            if entry.name.startswith(".") and not in_zarr:
+                result.skipped.append(Skipped(entry.path, HIDDEN))
+                continue
             try:
                 if entry.is_symlink():
                     st = os.stat(entry.path)
@@ -125,7 +148,11 @@ def _walk(top: str, result: ScanResult, seen: set[str], include_hidden_junk: boo
                         result.skipped.append(Skipped(entry.path, "symbolic link to a folder, not followed"))
                         continue
                 elif entry.is_dir(follow_symlinks=False):
-                    subfolders.append(entry.path)
+                    zarr = in_zarr or entry.name.lower().endswith(ZARR)
+                    if level < depth or zarr:
+                        subfolders.append((entry.path, level + 1, zarr))
+                    else:
+                        result.skipped.append(Skipped(entry.path, f"folder deeper than the scan depth ({depth})"))
                     continue
                 else:
                     st = entry.stat(follow_symlinks=False)

@@ -120,6 +120,8 @@ class Fileset(Base):
     repo_dir: Mapped[str] = mapped_column(Text, unique=True, index=True)  # relative to ManagedRepository
     transfer: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    rule: Mapped[str | None] = mapped_column(String(255), nullable=True)  # the grouping rule (migration 0004)
+    format: Mapped[str | None] = mapped_column(String(255), nullable=True)  # the format family it recognised
 
 
 class FilesetEntry(Base):

@@ -1,4 +1,4 @@
-"""`inplace import`: plan, show or confirm, run with a progress bar, report."""
+"""`inplace import`: prepare, show or confirm, run with a progress bar, report."""
 
 from __future__ import annotations
 
@@ -6,21 +6,23 @@ import signal
 import sys
 import threading
 
-from engine.checksums import get_algorithm
-from engine.cli.auth import sign_in
-from engine.cli.check_cmd import check_before_import, confirm_responsibilities
+from engine.api import (
+    CancelToken,
+    ImportPlan,
+    JobReport,
+    Prepared,
+    ProgressTracker,
+    Target,
+    count,
+    human_size,
+    parse_target,
+)
+from engine.cli.auth import open_and_sign_in
+from engine.cli.check_cmd import confirm, show_checks
 from engine.cli.display import print_json, say
 from engine.cli.texts import advanced_help
-from engine.containers import Target, parse_target
-from engine.datadir import open_data_dir
 from engine.errors import UsageError
-from engine.importer import Importer, ImportOptions
-from engine.plan import make_plan
-from engine.progress import CancelToken, ProgressTracker
-from engine.results import JobReport
 from engine.states import FileState
-from engine.transfers import get_transfer
-from engine.units import count, human_size
 
 
 def run_import(args) -> int:
@@ -38,26 +40,26 @@ def run_import(args) -> int:
         if args.target
         else None
     )
-    data_dir = open_data_dir(args.data_dir)
-    options = ImportOptions(
+    _, session = open_and_sign_in(args)
+    options = session.options(
         transfer=args.transfer,
         checksum_algorithm=args.checksum_algorithm,
         target=target,
         name=args.name,
         exclude=args.exclude,
         continue_on_error=args.continue_on_error,
-        make_read_only=args.make_read_only or data_dir.settings.policy.read_only_after_import,
+        make_read_only=args.make_read_only,
     )
     if args.dry_run:
-        return _print_plan(data_dir, args.paths, options)
-    account = sign_in(data_dir, args)
-    return import_with_progress(data_dir, account, args.paths, options, args)
+        return _print_plan(session.plan(args.paths, options))
+    return import_with_progress(session.prepare(args.paths, options), args)
 
 
-def _print_plan(data_dir, paths, options) -> int:
-    plan = make_plan(data_dir, paths, options.exclude, options.checksum_algorithm)
+def _print_plan(plan: ImportPlan) -> int:
     for i, fs in enumerate(plan.filesets, 1):
-        say(f"# Fileset {i}: {fs.name} ({fs.rule}, {count(len(fs.files), 'file')}, {human_size(fs.size)})")
+        fmt = fs.format or "format unknown"
+        say(f"# Fileset {i}: {fs.name} ({count(len(fs.files), 'file')}, {human_size(fs.size)})")
+        say(f"#   format: {fmt} ({fs.kind}); grouped by the rule: {fs.rule}")
         for f in fs.files:
             say(f"{f.path}" + ("" if f.selected else "    (member of the set, not selected)"))
         for problem in fs.problems:
@@ -70,22 +72,16 @@ def _print_plan(data_dir, paths, options) -> int:
     return 0
 
 
-def import_with_progress(data_dir, account, paths, options: ImportOptions, args, accept: bool | None = None) -> int:
-    """Plan, check, confirm, then import on a worker thread while the main thread shows progress."""
-    transfer = get_transfer(options.transfer)
-    get_algorithm(options.checksum_algorithm)
-    plan = make_plan(data_dir, paths, options.exclude, options.checksum_algorithm)
-    checks = check_before_import(data_dir, plan, account, transfer, args.output == "json", options.make_read_only)
-    if accept is None:
-        accept = args.accept_responsibilities
-    ack = confirm_responsibilities(transfer, account, plan, accept)
+def import_with_progress(prepared: Prepared, args, accept: bool | None = None) -> int:
+    """Show the checks, confirm, then import on a worker thread while the main thread shows progress."""
+    show_checks(prepared, quiet=args.output == "json")
+    ack = confirm(prepared, args.accept_responsibilities if accept is None else accept)
     progress, cancel = ProgressTracker(), CancelToken()
-    importer = Importer(data_dir, account, options, progress=progress, cancel=cancel, acknowledgement=ack)
     outcome: dict = {}
 
     def work() -> None:
         try:
-            outcome["report"] = importer.run(plan, checks)
+            outcome["report"] = prepared.run(ack, progress, cancel)
         except BaseException as exc:  # re-raised on the main thread
             outcome["error"] = exc
 
@@ -128,9 +124,9 @@ def _print_report(report: JobReport) -> None:
             say(f"failed: {o.source}: {o.error_message}")
     skipped = [o for o in report.files if o.state in (FileState.SKIPPED, FileState.CANCELLED)]
     if skipped:
-        say(f"{len(skipped)} files not imported ({skipped[0].error_message}).")
+        say(f"{count(len(skipped), 'file')} not imported ({skipped[0].error_message}).")
     if report.sources_deleted:
-        say(f"Deleted {report.sources_deleted} originals after the successful import.")
+        say(f"Deleted {count(report.sources_deleted, 'original')} after the successful import.")
     if report.sources_kept_reason:
         say(report.sources_kept_reason)
     for path in report.sources_left_behind:

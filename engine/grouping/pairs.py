@@ -1,0 +1,235 @@
+"""Images made of a main file and companions named after it: DeltaVision logs, ICS/IDS, Analyze and
+NIfTI pairs, Olympus OIF folders, cellSens VSI stacks, Micro-Manager metadata, multi-part CZI,
+Leica LEI and MIRAX slides. Each rule finds the main file from any member."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+
+from engine.grouping.base import FilesetKind, Members, is_regular_file, listdir
+from engine.grouping.hcs import AnchoredRule
+
+
+def _files_below(folder: str, depth: int = 3) -> list[str]:
+    """Every file below `folder` (names starting with a dot left out), sorted, at most `depth` levels."""
+    found = []
+    for name in listdir(folder):
+        path = os.path.join(folder, name)
+        if os.path.isdir(path):
+            if depth > 1 and not os.path.islink(path):
+                found += _files_below(path, depth - 1)
+        else:
+            found.append(path)
+    return found
+
+
+def _swap_suffix(path: str, suffixes: tuple[str, ...]) -> str | None:
+    """The first existing sibling with the same stem and one of `suffixes` (any case)."""
+    stem = os.path.splitext(path)[0]
+    for suffix in suffixes:
+        for candidate in (stem + suffix, stem + suffix.upper()):
+            if os.path.exists(candidate):
+                return candidate
+    return None
+
+
+class DeltaVisionRule(AnchoredRule):
+    """DeltaVision: `x.dv` with `x.dv.log` (or `x.log`) and the deconvolution log `x_log.txt`;
+    `x_D3D.dv` takes the log of the raw image, `x.dv.log`."""
+
+    format = "DeltaVision"
+    kind = FilesetKind.MULTI_FILE
+
+    def anchor_of(self, path: str) -> str | None:
+        lower = path.lower()
+        if lower.endswith((".dv", ".r3d")):
+            return path
+        for tail in (".dv.log", ".r3d.log"):
+            if lower.endswith(tail):
+                return path[: -len(".log")]
+        if lower.endswith("_log.txt"):
+            return path[: -len("_log.txt")] + ".dv"
+        if lower.endswith(".log"):
+            return _swap_suffix(path, (".dv",))
+        return None
+
+    def add_members(self, anchor: str, members: Members) -> None:
+        if anchor.endswith("_D3D.dv"):
+            log = anchor[: -len("_D3D.dv")] + ".dv.log"
+        else:
+            log = anchor + ".log" if os.path.exists(anchor + ".log") else os.path.splitext(anchor)[0] + ".log"
+        members.add(log, required=False)
+        members.add(os.path.splitext(anchor)[0] + "_log.txt", required=False)
+
+
+class IcsRule(AnchoredRule):
+    """ICS: `x.ics` with its pixel file `x.ids` (version 1 keeps them apart; version 2 has no `.ids`)."""
+
+    format = "ICS"
+    kind = FilesetKind.MULTI_FILE
+
+    def anchor_of(self, path: str) -> str | None:
+        lower = path.lower()
+        if lower.endswith(".ics"):
+            return path
+        return _swap_suffix(path, (".ics",)) if lower.endswith(".ids") else None
+
+    def add_members(self, anchor: str, members: Members) -> None:
+        ids = _swap_suffix(anchor, (".ids",))
+        if ids:
+            members.add(ids)
+
+
+class AnalyzeRule(AnchoredRule):
+    """Analyze 7.5 and NIfTI-1 pairs: `x.hdr` with `x.img` (a single `.nii` is one file)."""
+
+    format = "Analyze/NIfTI"
+    kind = FilesetKind.MULTI_FILE
+
+    def anchor_of(self, path: str) -> str | None:
+        lower = path.lower()
+        if lower.endswith(".img"):
+            return _swap_suffix(path, (".hdr",))
+        return path if lower.endswith(".hdr") and _swap_suffix(path, (".img",)) else None
+
+    def add_members(self, anchor: str, members: Members) -> None:
+        img = _swap_suffix(anchor, (".img",))
+        if img:
+            members.add(img)
+
+
+class OifRule(AnchoredRule):
+    """Olympus FluoView `.oif` with every file of its `<name>.oif.files/` folder."""
+
+    format = "Olympus FluoView OIF"
+    kind = FilesetKind.MULTI_FILE
+
+    def anchor_of(self, path: str) -> str | None:
+        if path.lower().endswith(".oif"):
+            return path
+        folder = os.path.dirname(path)
+        if folder.lower().endswith(".oif.files"):
+            return folder[: -len(".files")]
+        return None
+
+    def add_members(self, anchor: str, members: Members) -> None:
+        members.add_all(_files_below(anchor + ".files", depth=1))
+
+
+class VsiRule(AnchoredRule):
+    """Evident/Olympus cellSens `x.vsi` with `_x_/stack*/*.ets`."""
+
+    format = "cellSens VSI"
+    kind = FilesetKind.MULTI_FILE
+
+    def anchor_of(self, path: str) -> str | None:
+        if path.lower().endswith(".vsi"):
+            return path
+        stack = os.path.dirname(path)
+        pixels = os.path.dirname(stack)
+        name = os.path.basename(pixels)
+        if path.lower().endswith(".ets") and name.startswith("_") and name.endswith("_"):
+            return os.path.join(os.path.dirname(pixels), name[1:-1] + ".vsi")
+        return None
+
+    def add_members(self, anchor: str, members: Members) -> None:
+        pixels = os.path.join(os.path.dirname(anchor), "_" + os.path.basename(anchor)[:-4] + "_")
+        for stack in listdir(pixels):
+            if stack.startswith("stack"):
+                members.add_all(
+                    p for p in _files_below(os.path.join(pixels, stack), depth=1) if p.lower().endswith(".ets")
+                )
+
+
+class MicroManagerRule(AnchoredRule):
+    """Micro-Manager: `metadata.txt` (or `<prefix>_metadata.txt`) with the TIFFs it names by "FileName",
+    and `display_and_comments.txt` beside it."""
+
+    format = "Micro-Manager"
+    kind = FilesetKind.MULTI_FILE
+
+    def anchor_of(self, path: str) -> str | None:
+        name = os.path.basename(path)
+        if name == "metadata.txt" or name.endswith("_metadata.txt"):
+            return path
+        if not name.lower().endswith((".tif", ".tiff")):
+            return None
+        folder = os.path.dirname(path)
+        metadata = [n for n in listdir(folder) if n == "metadata.txt" or n.endswith("_metadata.txt")]
+        return os.path.join(folder, metadata[0]) if metadata else None
+
+    def add_members(self, anchor: str, members: Members) -> None:
+        folder = os.path.dirname(anchor)
+        try:
+            with open(anchor, encoding="utf-8", errors="replace") as f:
+                names = re.findall(r'"FileName"\s*:\s*("(?:[^"\\]|\\.)*")', f.read())
+        except OSError:
+            names = []
+        members.add_all(os.path.join(folder, json.loads(n)) for n in dict.fromkeys(names))
+        members.add(os.path.join(folder, "display_and_comments.txt"), required=False)
+
+
+class CziRule(AnchoredRule):
+    """Zeiss CZI split into parts: `x.czi` with `x (1).czi`, `x (2).czi`... beside it."""
+
+    format = "Zeiss CZI"
+    kind = FilesetKind.MULTI_FILE
+    PART = re.compile(r"^(?P<stem>.+) \((?P<n>\d+)\)\.czi$", re.IGNORECASE)
+
+    def anchor_of(self, path: str) -> str | None:
+        name = os.path.basename(path)
+        match = self.PART.match(name)
+        if match:
+            return os.path.join(os.path.dirname(path), match["stem"] + ".czi")
+        if name.lower().endswith(".czi") and os.path.exists(path[:-4] + " (1).czi"):
+            return path
+        return None
+
+    def add_members(self, anchor: str, members: Members) -> None:
+        folder, stem = os.path.dirname(anchor), os.path.basename(anchor)[:-4]
+        parts = [m for n in listdir(folder) if (m := self.PART.match(n)) and m["stem"] == stem]
+        members.add_all(os.path.join(folder, m.string) for m in sorted(parts, key=lambda m: int(m["n"])))
+
+
+class LeicaLeiRule(AnchoredRule):
+    """Leica `.lei` with the TIFFs of its folder (the `.lei` names them; it is binary, so the folder's
+    TIFFs whose names start with the `.lei` name stand in for that list)."""
+
+    format = "Leica LEI"
+    kind = FilesetKind.MULTI_FILE
+
+    def anchor_of(self, path: str) -> str | None:
+        if path.lower().endswith(".lei"):
+            return path
+        if not path.lower().endswith((".tif", ".tiff")):
+            return None
+        folder = os.path.dirname(path)
+        for lei in (n for n in listdir(folder) if n.lower().endswith(".lei")):
+            if os.path.basename(path).startswith(lei[:-4]):
+                return os.path.join(folder, lei)
+        return None
+
+    def add_members(self, anchor: str, members: Members) -> None:
+        folder, stem = os.path.dirname(anchor), os.path.basename(anchor)[:-4]
+        tiffs = [n for n in listdir(folder) if n.startswith(stem) and n.lower().endswith((".tif", ".tiff"))]
+        members.add_all(os.path.join(folder, n) for n in tiffs)
+
+
+class MiraxRule(AnchoredRule):
+    """3DHISTECH MIRAX: `x.mrxs` with every file of its folder `x/` (`Slidedat.ini`, `Index.dat`,
+    `Data*.dat`). Bio-Formats does not read it; it is grouped all the same."""
+
+    format = "3DHISTECH MIRAX"
+    kind = FilesetKind.MULTI_FILE
+
+    def anchor_of(self, path: str) -> str | None:
+        if path.lower().endswith(".mrxs"):
+            return path
+        folder = os.path.dirname(path)
+        mrxs = folder + ".mrxs"
+        return mrxs if os.path.exists(mrxs) and is_regular_file(mrxs) else None
+
+    def add_members(self, anchor: str, members: Members) -> None:
+        members.add_all(_files_below(anchor[: -len(".mrxs")], depth=1))
