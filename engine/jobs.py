@@ -137,6 +137,7 @@ def list_jobs(data_dir: DataDir, *, account: Account, limit: int = 50) -> list[d
                 "summary": job.summary,
                 "log": job.log_path,
                 "pending_filesets": pending.get(job.id, 0),
+                **_linked_jobs(job.request),
                 "acknowledgement": (
                     {
                         "account": names.get(ack.account_id, "?"),
@@ -150,3 +151,12 @@ def list_jobs(data_dir: DataDir, *, account: Account, limit: int = 50) -> list[d
             }
         )
     return out
+
+
+def _linked_jobs(request: str) -> dict:
+    """The job a run retried or resumed, from the options it was started with."""
+    try:
+        options = json.loads(request).get("options", {})
+    except ValueError:
+        options = {}
+    return {"retry_of": options.get("retry_of"), "resumed_from": options.get("resumed_from")}

@@ -79,10 +79,24 @@ def acknowledge_all(transfer: Transfer, account, files: int, total_bytes: int) -
     return acknowledge(transfer, account, statements_for(transfer, files, total_bytes))
 
 
+WARNING_PREFIX = "warning:"
+
+
+def warning_statement(finding) -> Statement:
+    """A warning of the checks, accepted as a risk and recorded with the job like a statement."""
+    return Statement(f"{WARNING_PREFIX}{finding.code}", f"I accept this risk: {finding.message}")
+
+
 def require_acknowledgement(
-    transfer: Transfer, account, files: int, total_bytes: int, ack: Acknowledgement | None
+    transfer: Transfer,
+    account,
+    files: int,
+    total_bytes: int,
+    ack: Acknowledgement | None,
+    required: list[Statement] | None = None,
 ) -> None:
-    """Refuse an in-place or deleting transfer unless every statement was accepted by this account."""
+    """Refuse an in-place or deleting transfer unless every required statement (by default all of the
+    transfer's; the import session adds the warnings) was accepted by this account."""
     if not needs_acknowledgement(transfer):
         return
     how = (
@@ -93,7 +107,8 @@ def require_acknowledgement(
         raise ResponsibilitiesNotAccepted(
             f"The {transfer.name} transfer needs you to accept its responsibilities first.", how
         )
-    required = statements_for(transfer, files, total_bytes)
+    if required is None:
+        required = statements_for(transfer, files, total_bytes)
     given = {(s.id, s.text) for s in ack.statements}
     missing = [s for s in required if (s.id, s.text) not in given]
     if ack.transfer != transfer.name or ack.account_id != account.id or missing:

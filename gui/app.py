@@ -71,7 +71,7 @@ def create_application(argv: list[str]):
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv if argv is None else argv)
     if "--version" in argv:
-        from engine import __version__
+        from engine.api import __version__
 
         print(f"inplace-wizard {__version__}")
         return 0

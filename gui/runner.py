@@ -10,8 +10,7 @@ import queue
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from engine.importer import Importer, ImportOptions
-from engine.progress import CancelToken, ProgressTracker
+from engine.api import CancelToken, ProgressTracker
 
 POLL_MS = 100
 
@@ -33,25 +32,19 @@ class ImportRunner(QObject):
         self._timer.timeout.connect(self._poll)
         self.running = False
 
-    def start(self, data_dir, account, plan, options: ImportOptions, acknowledgement, checks=None) -> None:
+    def start(self, prepared, acknowledgement) -> None:
+        """Run a prepared import with what the person accepted."""
         self.progress = ProgressTracker()
         self.cancel_token = CancelToken()
-        importer = Importer(
-            data_dir,
-            account,
-            options,
-            progress=self.progress,
-            cancel=self.cancel_token,
-            on_file=self._outcomes.put,
-            acknowledgement=acknowledgement,
-        )
         self.running = True
         self._timer.start()
-        self.ops.start(self._run(importer, plan, checks))
+        self.ops.start(self._run(prepared, acknowledgement))
 
-    async def _run(self, importer, plan, checks) -> None:
+    async def _run(self, prepared, acknowledgement) -> None:
         try:
-            report = await self.ops.run(importer.run, plan, checks)
+            report = await self.ops.run(
+                prepared.run, acknowledgement, self.progress, self.cancel_token, self._outcomes.put
+            )
         except Exception as exc:  # shown as one sentence; the engine left nothing half-done
             self._stop()
             self.failed.emit(str(exc))

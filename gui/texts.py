@@ -132,3 +132,8 @@ CLOSE_RUNNING_TEXT = (
 )
 
 FILESET_COLUMNS = ["Fileset", "Files", "Size", "Kind"]
+RETRY_CONFIRM = (
+    "Importing the failed files again is a new job. Before it starts, please confirm again what it "
+    "means for these files:\n\n{statements}\n\nDo you accept all of this?"
+)
+RETRY_NOT_CONFIRMED = "Nothing was imported again: the responsibilities were not confirmed."

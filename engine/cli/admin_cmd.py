@@ -8,12 +8,9 @@ import secrets
 import sys
 from pathlib import Path
 
-from engine.accounts import create_account, has_accounts, validate_new_account
-from engine.cli.auth import forget, read_password, remember, sign_in, user_name, write_private_file
-from engine.config import resolve_data_dir
-from engine.datadir import DataDir, open_data_dir
+from engine.api import DataDirectory
+from engine.cli.auth import forget, open_and_sign_in, read_password, remember, sign_in, user_name, write_private_file
 from engine.errors import AuthError, UsageError
-from engine.permissions import require_admin
 
 
 def _first_password(args, name: str) -> str:
@@ -43,43 +40,35 @@ def _ask_twice(name: str, hint: str) -> str:
 
 
 def run_init(args) -> int:
-    root, _ = resolve_data_dir(args.data_dir)
-    data_dir = DataDir(root)
+    data_dir = DataDirectory.unopened(args.data_dir)
     name = user_name(args)
     if not name:
         raise UsageError("The first account needs a name.", "Use --user NAME or set INPLACE_USER.")
-    data_dir.refuse_if_catalog_lost()  # before asking for a password: a lost catalog is restored, not replaced
-    if data_dir.exists() and has_accounts(data_dir):
-        raise UsageError(f"{root} already holds a data dir with accounts.", "Add one: 'inplace admin adduser NAME'.")
-    password = _first_password(args, name)
-    validate_new_account(name, password)
-    data_dir.create()
-    create_account(data_dir, name, password, admin=True, by=None)
-    print(f"Created the data dir {root} with the administrator account '{name}'.")
+    data_dir.refuse_initialising()  # before asking for a password that could not be used
+    data_dir.initialise(name, _first_password(args, name))
+    print(f"Created the data dir {data_dir.root} with the administrator account '{name}'.")
     return 0
 
 
 def run_adduser(args) -> int:
     """An administrator signs in (--user, as for any command) and adds the account NAME."""
-    data_dir = open_data_dir(args.data_dir)
-    admin = sign_in(data_dir, args)
-    require_admin(admin, "add an account")  # before asking for a password that would be refused
+    _, session = open_and_sign_in(args)
+    session.require_admin("add an account")  # before asking for a password that would be refused
     name = args.name.strip()
-    create_account(data_dir, name, _added_password(args, name), admin=args.admin, by=admin)
+    session.add_account(name, _added_password(args, name), admin=args.admin)
     print(f"Added the {'administrator ' if args.admin else ''}account '{name}'.")
     return 0
 
 
 def run_login(args) -> int:
-    data_dir = open_data_dir(args.data_dir)
-    account = sign_in(data_dir, args)
-    remember(data_dir, account)
-    print(f"Signed in as '{account.name}' to {data_dir.root}; later commands need no password for 7 days.")
+    data_dir, session = open_and_sign_in(args)
+    remember(data_dir, session)
+    print(f"Signed in as '{session.account_name}' to {data_dir.root}; later commands need no password for 7 days.")
     return 0
 
 
 def run_logout(args) -> int:
-    data_dir = open_data_dir(args.data_dir)
+    data_dir = DataDirectory.open(args.data_dir)
     print("Signed out." if forget(data_dir) else "There was no remembered sign-in.")
     return 0
 
@@ -90,30 +79,29 @@ DEMO_ACCOUNT = "demo"
 def run_demo(args) -> int:
     """Make the personal data dir and a demo account if missing, generate files, import them with ln_s."""
     from engine.cli.import_cmd import import_with_progress
-    from engine.importer import ImportOptions
 
-    data_dir = open_data_dir(args.data_dir, create=True)
+    data_dir = DataDirectory.open(args.data_dir, create=True)
     password_file = data_dir.root / "demo-password.txt"
-    if not has_accounts(data_dir) or not password_file.exists():
-        if has_accounts(data_dir) and not password_file.exists():
+    if not data_dir.has_accounts() or not password_file.exists():
+        if data_dir.has_accounts() and not password_file.exists():
             raise UsageError(
                 f"{data_dir.root} already has accounts, so the demo will not add one.",
                 "Run the demo with --data-dir pointing to a new folder.",
             )
         password = secrets.token_urlsafe(12)
-        create_account(data_dir, DEMO_ACCOUNT, password, admin=True, by=None)
+        data_dir.initialise(DEMO_ACCOUNT, password)
         write_private_file(password_file, password + "\n")
         print(f"Created the account '{DEMO_ACCOUNT}'; its password is in {password_file}.")
     args.user = DEMO_ACCOUNT
     os.environ["INPLACE_PASSWORD"] = password_file.read_text().strip()
-    account = sign_in(data_dir, args)
+    session = sign_in(data_dir, args)
     # Beside the data dir, never inside it: the checks refuse sources inside the repository.
     sources = generate_demo_folder(data_dir.root.with_name(data_dir.root.name + "-demo-sources"))
     print(f"Importing {sources} with ln_s into {data_dir.root} ...")
     args.output = "human"
-    options = ImportOptions(transfer="ln_s", make_read_only=True)
+    prepared = session.prepare([str(sources)], session.options(transfer="ln_s", make_read_only=True))
     # The demo links only files it generated itself, so it accepts the responsibilities on the user's behalf.
-    return import_with_progress(data_dir, account, [str(sources)], options, args, accept=True)
+    return import_with_progress(prepared, args, accept=True)
 
 
 def generate_demo_folder(root: Path) -> Path:

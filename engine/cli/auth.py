@@ -11,9 +11,7 @@ from pathlib import Path
 
 import platformdirs
 
-from engine.accounts import account_for_token, authenticate, end_session, start_session
-from engine.catalog.models import Account
-from engine.datadir import DataDir
+from engine.api import DataDirectory, Session
 from engine.errors import AuthError
 
 
@@ -52,15 +50,20 @@ def user_name(args) -> str | None:
     return getattr(args, "user", None) or os.environ.get("INPLACE_USER")
 
 
-def sign_in(data_dir: DataDir, args) -> Account:
+def open_and_sign_in(args, create: bool = False) -> tuple[DataDirectory, Session]:
+    data_dir = DataDirectory.open(args.data_dir, create=create)
+    return data_dir, sign_in(data_dir, args)
+
+
+def sign_in(data_dir: DataDirectory, args) -> Session:
     name = user_name(args)
     password = read_password(args)
     if password is None:
         saved = _load_sessions().get(str(data_dir.root))
         if saved and (name is None or saved["user"] == name):
-            account = account_for_token(data_dir, saved["token"])
-            if account is not None:
-                return account
+            session = data_dir.resume_sign_in(saved["token"])
+            if session is not None:
+                return session
     if name is None:
         raise AuthError("No account was given.", "Use --user NAME or set INPLACE_USER (or run 'inplace login' first).")
     if password is None:
@@ -70,19 +73,19 @@ def sign_in(data_dir: DataDir, args) -> Account:
                 "Set INPLACE_PASSWORD, pass --password-stdin, or run 'inplace login' first.",
             )
         password = getpass.getpass(f"Password for {name}: ")
-    return authenticate(data_dir, name, password)
+    return data_dir.sign_in(name, password)
 
 
-def remember(data_dir: DataDir, account: Account) -> None:
+def remember(data_dir: DataDirectory, session: Session) -> None:
     sessions = _load_sessions()
-    sessions[str(data_dir.root)] = {"user": account.name, "token": start_session(data_dir, account)}
+    sessions[str(data_dir.root)] = {"user": session.account_name, "token": session.remember()}
     _save_sessions(sessions)
 
 
-def forget(data_dir: DataDir) -> bool:
+def forget(data_dir: DataDirectory) -> bool:
     sessions = _load_sessions()
     saved = sessions.pop(str(data_dir.root), None)
     if saved:
-        end_session(data_dir, saved["token"])
+        data_dir.forget_sign_in(saved["token"])
         _save_sessions(sessions)
     return saved is not None

@@ -12,8 +12,7 @@ from pathlib import Path
 
 import platformdirs
 
-from engine import __version__
-from engine.explain import explain
+from engine.api import __version__, explain, resolve_data_dir
 
 
 def catalog_of(args) -> Path | None:
@@ -24,8 +23,6 @@ def catalog_of(args) -> Path | None:
 
 def _data_dir_root(args) -> Path | None:
     try:
-        from engine.config import resolve_data_dir
-
         return Path(resolve_data_dir(getattr(args, "data_dir", None))[0])
     except Exception:  # the configuration itself may be what is broken
         return None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 
-from engine.fsnames import json_text, shown
+from engine.api import json_text, shown
 
 __all__ = ["print_json", "say", "shown"]
 

@@ -9,11 +9,8 @@ import os
 import re
 import sys
 
-from engine import __version__
-from engine.checksums import DEFAULT_ALGORITHM
+from engine.api import DEFAULT_ALGORITHM, DEFAULT_TRANSFER, __version__, shown
 from engine.errors import EngineError
-from engine.fsnames import shown
-from engine.transfers import DEFAULT_TRANSFER
 
 MAX_ID = 2**63 - 1  # the catalog's integer ids are signed 64-bit
 _PASSWORD_VALUE = re.compile(r"(?<!\S)(--password(?!-stdin)|--passwd|-w)(=|\s+)(\S+)")

@@ -1,7 +1,6 @@
 """Texts the CLI shows beyond one-line messages: the advanced help."""
 
-from engine.checksums.algorithms import DESCRIPTIONS
-from engine.transfers.builtin import BUILTIN_TRANSFERS
+from engine.api import algorithms, transfers
 
 ADVANCED_HELP_INTRO = """\
 Transfers (--transfer NAME) decide how each file reaches the repository.
@@ -30,10 +29,10 @@ Examples:
 
 def advanced_help() -> str:
     lines = [ADVANCED_HELP_INTRO]
-    for name, cls in BUILTIN_TRANSFERS.items():
-        lines.append(f"  {name:<10} {cls.summary}")
+    for t in transfers():
+        lines.append(f"  {t.name:<10} {t.summary}")
     lines.append(ADVANCED_HELP_PLUGINS)
-    for name, text in DESCRIPTIONS.items():
+    for name, text in algorithms().items():
         lines.append(f"  {name:<13} {text}")
     lines.append(ADVANCED_HELP_EXAMPLES)
     return "\n".join(lines)

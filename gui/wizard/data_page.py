@@ -19,17 +19,16 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from engine.plan import make_plan, registered_sources
-from engine.units import count, human_size
+from engine.api import count, human_size
 from gui import texts
 from gui.widgets import DropList, message_label, named
 
 SHOWN_ROWS = 500
 
 
-def _scan(data_dir, paths, exclude_imported):
-    plan = make_plan(data_dir, paths, "clientpath" if exclude_imported else None)
-    return plan, len(registered_sources(data_dir, plan.filesets))
+def _scan(session, options, paths):
+    plan = session.plan(paths, options)
+    return plan, len(session.imported_before(plan))
 
 
 class DataPage(QWizardPage):
@@ -131,7 +130,8 @@ class DataPage(QWizardPage):
 
     async def _scan(self, generation: int, paths: list[str]) -> None:
         try:
-            plan, imported = await self.ops.run(_scan, self.state.data_dir, paths, self.state.exclude_imported)
+            options = self.state.options()
+            plan, imported = await self.ops.run(_scan, self.state.session, options, paths)
         except Exception as exc:
             if generation == self._generation:
                 self.scanning = False

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QButtonGroup, QComboBox, QFormLayout, QLineEdit, QRadioButton, QVBoxLayout, QWizardPage
 
-from engine.containers import Target, list_containers
+from engine.api import Target
 from gui import texts
 from gui.widgets import message_label, named
 
@@ -52,7 +52,7 @@ class DestinationPage(QWizardPage):
         self.ops.start(self._load())
 
     async def _load(self) -> None:
-        self.containers = await self.ops.run(list_containers, self.state.data_dir, self.state.account)
+        self.containers = await self.ops.run(self.state.session.containers)
         projects = sorted(
             {(c["project_id"], c["project"]) for c in self.containers if c["project_id"]}, key=lambda p: p[1]
         )

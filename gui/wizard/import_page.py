@@ -14,8 +14,8 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from engine.api import human_duration, human_size
 from engine.states import FileState, JobState
-from engine.units import human_duration, human_size
 from gui import texts
 from gui.models import OutcomeModel
 from gui.runner import ImportRunner
@@ -76,7 +76,7 @@ class ImportPage(QWizardPage):
         self.log.appendPlainText(
             f"Starting {s.transfer} of {s.plan.file_count} files ({human_size(s.plan.total_bytes)})."
         )
-        self.runner.start(s.data_dir, s.account, s.plan, s.options(), s.acknowledgement, s.checks)
+        self.runner.start(s.prepared, s.acknowledgement)
 
     @property
     def running(self) -> bool:

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QCheckBox, QLabel, QVBoxLayout, QWidget, QWizard, QWizardPage
 
-from engine.responsibilities import acknowledge, statements_for
-from engine.transfers import get_transfer
 from gui import texts
 from gui.widgets import message_label, named
 
@@ -15,6 +13,7 @@ class ResponsibilitiesPage(QWizardPage):
     def __init__(self, state, ops) -> None:
         super().__init__()
         self.state, self.ops = state, ops
+        self.prepared = None
         self.statements = []
         self.boxes: list[QCheckBox] = []
         self.setTitle(texts.RESP_TITLE)
@@ -27,10 +26,9 @@ class ResponsibilitiesPage(QWizardPage):
         self.layout_.addStretch()
 
     def initializePage(self) -> None:  # noqa: N802
-        s = self.state
-        transfer = get_transfer(s.transfer)
-        self.statements = statements_for(transfer, s.plan.file_count, s.plan.total_bytes)
-        warnings = s.checks.warnings(transfer.name) if s.checks else []
+        self.prepared = self.state.chosen()
+        self.statements = self.prepared.statements
+        warnings = self.prepared.warnings
         self.body.deleteLater()
         self.body = QWidget()
         layout = QVBoxLayout(self.body)
@@ -78,8 +76,7 @@ class ResponsibilitiesPage(QWizardPage):
         return all(b.isChecked() for b in self.boxes)
 
     def validatePage(self) -> bool:  # noqa: N802
-        transfer = get_transfer(self.state.transfer)
-        self.state.acknowledgement = (
-            acknowledge(transfer, self.state.account, self.statements) if self.statements else None
-        )
+        # Every statement and warning shown was ticked (isComplete); the engine records them all.
+        self.state.prepared = self.prepared
+        self.state.acknowledgement = self.prepared.acknowledge()
         return True

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QTableView,
@@ -19,11 +20,8 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from engine.plan import make_plan
-from engine.responsibilities import acknowledge_all
-from engine.results import export_results
+from engine.api import export_results
 from engine.states import FileState
-from engine.transfers import get_transfer
 from gui import texts
 from gui.models import FailedOnlyFilter, OutcomeModel
 from gui.runner import ImportRunner
@@ -102,16 +100,39 @@ class ResultsPage(QWizardPage):
     async def _retry(self, sources: list[str]) -> None:
         s = self.state
         try:
-            plan = await self.ops.run(make_plan, s.data_dir, sources)
+            prepared = await self.ops.run(s.session.retry, s.report.job_id, s.options(exclude=None), sources)
         except Exception as exc:
             self.status.setText(str(exc))
             self._update()
             return
-        # The user accepted these statements for the whole selection; the retry re-records them for
-        # the files it retries.
-        transfer = get_transfer(s.transfer)
-        ack = acknowledge_all(transfer, s.account, plan.file_count, plan.total_bytes) if s.acknowledgement else None
-        self.runner.start(s.data_dir, s.account, plan, s.options(exclude=None), ack)
+        if prepared.errors:
+            self.status.setText(f"{prepared.errors[0].message} {prepared.errors[0].hint}".strip())
+            self._update()
+            return
+        if not prepared.needs_acknowledgement:
+            self.runner.start(prepared, None)
+            return
+        # The retry is a new job with its own counts: what it takes on is asked again, never assumed.
+        lines = [f"• {st.text}" for st in prepared.statements] + [f"• {w.message}" for w in prepared.warnings]
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            texts.RETRY,
+            texts.RETRY_CONFIRM.format(statements="\n".join(lines)),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        named(box, "confirm_retry", texts.RETRY)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.finished.connect(lambda answer: self._retry_answer(answer, prepared))
+        self._dialog = box
+        box.open()
+
+    def _retry_answer(self, answer: int, prepared) -> None:
+        if answer == QMessageBox.StandardButton.Yes:
+            self.runner.start(prepared, prepared.acknowledge())
+        else:
+            self.status.setText(texts.RETRY_NOT_CONFIRMED)
+            self._update()
 
     def _retried(self, report) -> None:
         newer = {o.source: o for o in report.files}

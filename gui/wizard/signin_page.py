@@ -12,28 +12,19 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QCheckBox, QFormLayout, QLineEdit, QPushButton, QVBoxLayout, QWizardPage
 
-from engine.accounts import authenticate, create_account, has_accounts, validate_new_account
-from engine.config import resolve_data_dir
-from engine.datadir import DataDir
+from engine.api import DataDirectory, resolve_data_dir
 from gui import keyring_store, texts
 from gui.widgets import message_label, named
 
 
-def _open(root) -> tuple[DataDir, bool]:
-    """Open the data dir if it exists; tell whether it already has accounts (worker thread)."""
-    data_dir = DataDir(Path(root))
-    data_dir.refuse_if_catalog_lost()  # never offer a first account where a catalog was lost
-    if not data_dir.exists():
+def _open(root) -> tuple[DataDirectory, bool]:
+    """Find the data dir; tell whether it already has accounts (worker thread). A data dir whose
+    catalog was lost is refused here, so the page never offers a first account there."""
+    data_dir = DataDirectory.unopened(Path(root))
+    if not data_dir.has_accounts():
+        data_dir.refuse_initialising()
         return data_dir, False
-    data_dir.require()
-    return data_dir, has_accounts(data_dir)
-
-
-def _create(data_dir: DataDir, name: str, password: str):
-    validate_new_account(name, password)
-    data_dir.create()
-    create_account(data_dir, name, password, admin=True, by=None)  # the first account of a new data dir
-    return authenticate(data_dir, name, password)
+    return data_dir, True
 
 
 class SignInPage(QWizardPage):
@@ -129,8 +120,8 @@ class SignInPage(QWizardPage):
     # --- signing in ---------------------------------------------------------------------------
 
     def _forget_account(self) -> None:
-        if self.state.account is not None:
-            self.state.account = None
+        if self.state.session is not None:
+            self.state.session = None
             self.completeChanged.emit()
 
     def submit(self) -> None:
@@ -145,18 +136,18 @@ class SignInPage(QWizardPage):
     async def _sign_in(self, name: str, password: str) -> None:
         try:
             if self.first_run:
-                account = await self.ops.run(_create, self.state.data_dir, name, password)
+                session = await self.ops.run(self.state.data_dir.initialise, name, password)
                 self._set_first_run(False)
             else:
-                account = await self.ops.run(authenticate, self.state.data_dir, name, password)
+                session = await self.ops.run(self.state.data_dir.sign_in, name, password)
         except Exception as exc:
             self.status.setText(str(exc))
             return
-        self.state.account = account
-        self.status.setText(texts.SIGNIN_OK.format(name=account.name))
+        self.state.session = session
+        self.status.setText(texts.SIGNIN_OK.format(name=session.account_name))
         self.completeChanged.emit()
         if self.keyring_usable and self.remember.isChecked():
             await keyring_store.save_password(self.ops, str(self.state.data_dir.root), name, password)
 
     def isComplete(self) -> bool:  # noqa: N802
-        return self.state.account is not None
+        return self.state.session is not None

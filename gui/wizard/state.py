@@ -4,32 +4,44 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from engine.checks import CheckReport
-from engine.checksums import DEFAULT_ALGORITHM
-from engine.containers import Target
-from engine.importer import ImportOptions
-from engine.plan import ImportPlan
-from engine.results import JobReport
+from engine.api import (
+    DEFAULT_ALGORITHM,
+    DEFAULT_TRANSFER,
+    Acknowledgement,
+    CheckReport,
+    DataDirectory,
+    ImportOptions,
+    ImportPlan,
+    JobReport,
+    Prepared,
+    Session,
+    Target,
+)
 
 
 @dataclass
 class WizardState:
-    data_dir: object = None  # engine.datadir.DataDir, or None before sign-in
+    data_dir: DataDirectory | None = None  # None before the sign-in page found it
     data_dir_source: str = ""
-    account: object = None  # engine.catalog.models.Account
+    session: Session | None = None  # the signed-in account
     paths: list[str] = field(default_factory=list)
     plan: ImportPlan | None = None
     exclude_imported: bool = False
     target: Target | None = None
     fileset_name: str | None = None
-    transfer: str = "upload"  # the transfer's spec: its name, or package.module:ClassName
+    transfer: str = DEFAULT_TRANSFER  # the transfer's spec: its name, or package.module:ClassName
     checksum_algorithm: str = DEFAULT_ALGORITHM
     make_read_only: bool = False
-    checks: CheckReport | None = None
-    acknowledgement: object = None
+    prepared: Prepared | None = None  # the plan checked for every transfer
+    acknowledgement: Acknowledgement | None = None
     report: JobReport | None = None
 
+    @property
+    def checks(self) -> CheckReport | None:
+        return self.prepared.checks if self.prepared else None
+
     def options(self, **changes) -> ImportOptions:
+        """The options the pages chose, with the data dir's policy applied by the session."""
         values = dict(
             transfer=self.transfer,
             checksum_algorithm=self.checksum_algorithm,
@@ -40,4 +52,10 @@ class WizardState:
             continue_on_error=True,  # the results page shows every failure and retries them
         )
         values.update(changes)
-        return ImportOptions(**values)
+        assert self.session is not None
+        return self.session.options(**values)
+
+    def chosen(self) -> Prepared:
+        """The prepared import with the options chosen so far (no new scan; checks only if needed)."""
+        assert self.prepared is not None
+        return self.prepared.choose(**self.options().__dict__)

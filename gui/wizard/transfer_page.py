@@ -20,33 +20,16 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from engine.checks import Severity, run_checks
-from engine.checksums import algorithm_names
-from engine.checksums.algorithms import DESCRIPTIONS
-from engine.errors import EngineError
-from engine.transfers import get_transfer, transfer_names
+from engine.api import Severity, algorithms, transfers
 from gui import texts
 from gui.widgets import message_label, named
-
-PREFERRED_ORDER = ["upload", "ln_s", "ln", "cp", "upload_rm", "ln_rm", "cp_rm"]
-
-
-def _load_transfers() -> list:
-    names = sorted(transfer_names(), key=lambda n: (PREFERRED_ORDER.index(n) if n in PREFERRED_ORDER else 99, n))
-    found = []
-    for name in names:
-        try:
-            found.append(get_transfer(name))
-        except EngineError:
-            continue  # the checks report a broken plugin as a finding of its own
-    return found
 
 
 class TransferPage(QWizardPage):
     def __init__(self, state, ops) -> None:
         super().__init__()
         self.state, self.ops = state, ops
-        self.transfers = _load_transfers()
+        self.transfers = transfers()  # plugins that fail to load appear as findings of the checks
         self.checking = False
         self.setTitle(texts.TRANSFER_TITLE)
         self.setSubTitle(texts.TRANSFER_SUBTITLE)
@@ -57,8 +40,8 @@ class TransferPage(QWizardPage):
         self.advanced.setCheckable(True)
         self.advanced.setChecked(False)
         self.algorithm = named(QComboBox(), "checksum_algorithm", texts.CHECKSUM)
-        for name in algorithm_names():
-            self.algorithm.addItem(f"{name}: {DESCRIPTIONS.get(name, '')}".rstrip(": "), name)
+        for name, description in algorithms().items():
+            self.algorithm.addItem(f"{name}: {description}".rstrip(": "), name)
         self.read_only = named(QCheckBox(texts.MAKE_READ_ONLY), "make_read_only", texts.MAKE_READ_ONLY)
         form = QFormLayout(self.advanced)
         form.addRow(texts.CHECKSUM + ":", self.algorithm)
@@ -94,9 +77,15 @@ class TransferPage(QWizardPage):
 
     async def _check(self) -> None:
         s = self.state
-        report = await self.ops.run(run_checks, s.data_dir, s.plan, s.account, self.transfers, s.make_read_only)
-        s.checks = report
+        try:
+            s.prepared = await self.ops.run(s.session.prepare, s.plan, s.options(), True)
+        except Exception as exc:  # a sentence on the page instead of a page stuck on "checking"
+            self.checking = False
+            self.status.setText(str(exc))
+            self.completeChanged.emit()
+            return
         self.checking = False
+        report = s.prepared.checks
         self.status.setText("")
         self._fill(report)
         self.completeChanged.emit()

@@ -98,6 +98,12 @@ class ImportWizard(QWizard):
             self._close_when_done = True
             self.import_page.cancel()
 
+    def done(self, result: int) -> None:  # noqa: D102 (Qt's name): every way of closing ends here
+        super().done(result)
+        self.ops.shutdown()
+        if self.state.data_dir is not None:
+            self.state.data_dir.close()
+
     def _import_finished(self, _report) -> None:
         if self._close_when_done:
             self.ops.shutdown()

@@ -7,6 +7,7 @@ import select
 import shutil
 import subprocess
 import time
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select as sql_select
@@ -88,10 +89,16 @@ def test_acknowledgements_are_stored_and_shown_for_every_job_that_needed_one(dat
     jobs = {j["id"]: j for j in json.loads(out)}
     assert jobs[2]["acknowledgement"] is None
     assert jobs[1]["acknowledgement"]["account"] == "alice"
-    assert len(jobs[1]["acknowledgement"]["statements"]) == 5
+    accepted = jobs[1]["acknowledgement"]["statements"]
+    assert len([st for st in accepted if not st["id"].startswith("warning:")]) == 5
+    # the warnings the checks showed are accepted as risks, and recorded with the job
+    assert {st["id"] for st in accepted if st["id"].startswith("warning:")} == {
+        "warning:recently-modified",
+        "warning:sources-writable",
+    }
     code, out, _ = cli("jobs")
     assert "responsibilities accepted by alice" in out
-    log = open(jobs[1]["log"]).read()
+    log = Path(jobs[1]["log"]).read_text()
     assert "responsibilities for ln_s accepted by alice" in log
 
 
@@ -115,8 +122,10 @@ def _talk(master, answers, timeout=30):
     return out.decode(errors="replace")
 
 
-@pytest.mark.parametrize("answers,accepted", [(["y"] * 5, True), (["y", "y", "n"], False)])
-def test_on_a_terminal_each_statement_is_asked(data_dir, src, answers, accepted):
+# ln_s of fresh, writable files: 5 statements, then the checks' 2 warnings (still being written,
+# writable), each asked as a risk to accept.
+@pytest.mark.parametrize("answers,accepted", [(["y"] * 7, True), (["y", "y", "n"], False), (["y"] * 6 + ["n"], False)])
+def test_on_a_terminal_each_statement_and_warning_is_asked(data_dir, src, answers, accepted):
     master, slave = pty.openpty()
     proc = subprocess.Popen(
         cli_command(data_dir.root, "import", "--transfer", "ln_s", src),
@@ -131,7 +140,8 @@ def test_on_a_terminal_each_statement_is_asked(data_dir, src, answers, accepted)
     text = _talk(master, answers)
     proc.wait(timeout=30)
     os.close(master)
-    assert text.count("Do you accept this? [y/N]") == (5 if accepted else 3)
+    assert text.count("Do you accept this? [y/N]") == len(answers)
+    assert text.count("Warning: ") == max(0, len(answers) - 5)
     assert (proc.returncode == 0) == accepted, text
     if not accepted:
         assert "Not all responsibilities were accepted" in text

@@ -75,6 +75,8 @@ def make_wizard(qtbot, loop, data_dir_path):
     yield make
     for w in made:
         w.ops.shutdown()
+        if w.state.data_dir is not None:  # the wizard closes it when it closes; a test may not close it
+            w.state.data_dir.close()
 
 
 @pytest.fixture

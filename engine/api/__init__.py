@@ -1,0 +1,80 @@
+"""The engine's one public face. Front ends (the CLI, the wizard, services) import this package,
+`engine.errors` and `engine.states`, and nothing else of the engine: an import-linter contract in
+pyproject.toml keeps it so.
+
+    with DataDirectory.open(path) as data_dir:
+        session = data_dir.sign_in(name, password)
+        prepared = session.prepare(paths, session.options(transfer="ln_s"))
+        ...show prepared.errors, prepared.statements, prepared.warnings...
+        report = prepared.run(prepared.acknowledge(), progress, cancel, on_file)
+"""
+
+from engine import __version__
+from engine.api.catalogue import (
+    DEFAULT_ALGORITHM,
+    DEFAULT_TRANSFER,
+    TransferInfo,
+    algorithms,
+    checksum_file,
+    describe_transfer,
+    require_algorithm,
+    transfers,
+)
+from engine.api.data_dir import DataDirectory
+from engine.api.importing import Prepared
+from engine.api.session import Session
+from engine.checks import CheckReport, Finding, Severity
+from engine.config import resolve_data_dir
+from engine.consistency import ConsistencyReport
+from engine.containers import Target, parse_target
+from engine.explain import explain
+from engine.fsnames import json_text, shown
+from engine.importer import ImportOptions
+from engine.plan import EXCLUDE_MODES, ImportPlan
+from engine.progress import CancelToken, ProgressSnapshot, ProgressTracker
+from engine.recovery import DeleteReport
+from engine.responsibilities import WARNING_PREFIX, Acknowledgement, Statement
+from engine.results import EXPORT_FIELDS, FileOutcome, JobReport, export_results
+from engine.units import count, human_duration, human_size
+
+__all__ = [
+    "DEFAULT_ALGORITHM",
+    "DEFAULT_TRANSFER",
+    "EXCLUDE_MODES",
+    "EXPORT_FIELDS",
+    "WARNING_PREFIX",
+    "Acknowledgement",
+    "CancelToken",
+    "CheckReport",
+    "ConsistencyReport",
+    "DataDirectory",
+    "DeleteReport",
+    "FileOutcome",
+    "Finding",
+    "ImportOptions",
+    "ImportPlan",
+    "JobReport",
+    "Prepared",
+    "ProgressSnapshot",
+    "ProgressTracker",
+    "Session",
+    "Severity",
+    "Statement",
+    "Target",
+    "TransferInfo",
+    "__version__",
+    "algorithms",
+    "checksum_file",
+    "count",
+    "describe_transfer",
+    "explain",
+    "export_results",
+    "human_duration",
+    "human_size",
+    "json_text",
+    "parse_target",
+    "require_algorithm",
+    "resolve_data_dir",
+    "shown",
+    "transfers",
+]

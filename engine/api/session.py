@@ -1,0 +1,128 @@
+"""A signed-in account on an open data dir: what it may list, import, recover and delete.
+
+Every front end (CLI, wizard, DropBox) works through a session, so the rules about who may do what,
+and the policy of the data dir, are applied in one place.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+
+from engine import accounts, jobs, recovery
+from engine.api.importing import Prepared, checks_for
+from engine.catalog import store
+from engine.catalog.models import Account
+from engine.checks import CheckReport
+from engine.checksums import get_algorithm
+from engine.consistency import ConsistencyReport, check_repository
+from engine.containers import list_containers
+from engine.datadir import DataDir
+from engine.errors import UsageError
+from engine.importer import ImportOptions
+from engine.permissions import require_admin, require_owner_or_admin, visible_owner_filter
+from engine.plan import ImportPlan, make_plan
+from engine.recovery import DeleteReport
+from engine.transfers import get_transfer
+
+
+class Session:
+    def __init__(self, data_dir: DataDir, account: Account) -> None:
+        self.data_dir = data_dir
+        self.account = account
+
+    @property
+    def account_name(self) -> str:
+        return self.account.name
+
+    @property
+    def is_admin(self) -> bool:
+        return bool(self.account.is_admin)
+
+    # --- accounts ----------------------------------------------------------------------------------
+
+    def require_admin(self, action: str) -> None:
+        """Refuse `action` (e.g. "add an account") in a sentence unless this account is an administrator."""
+        require_admin(self.account, action)
+
+    def remember(self) -> str:
+        """A token that signs this account in again for a week, without its password."""
+        return accounts.start_session(self.data_dir, self.account)
+
+    def add_account(self, name: str, password: str, admin: bool = False) -> None:
+        accounts.create_account(self.data_dir, name, password, admin, by=self.account)
+
+    # --- listings ----------------------------------------------------------------------------------
+
+    def filesets(self) -> list[dict]:
+        """Registered filesets this account may see, each with its entries."""
+        return store.list_filesets(self.data_dir, visible_owner_filter(self.account))
+
+    def jobs(self, limit: int = 50) -> list[dict]:
+        return jobs.list_jobs(self.data_dir, account=self.account, limit=limit)
+
+    def containers(self) -> list[dict]:
+        return list_containers(self.data_dir, self.account)
+
+    def imported_before(self, plan: ImportPlan) -> set[str]:
+        """Source paths of the plan that were imported before from the same place."""
+        from engine.plan import registered_sources
+
+        return registered_sources(self.data_dir, plan.filesets)
+
+    # --- importing ---------------------------------------------------------------------------------
+
+    def options(self, **values) -> ImportOptions:
+        """Import options with the data dir's policy applied (read-only after import)."""
+        options = ImportOptions(**values)
+        if self.data_dir.settings.policy.read_only_after_import:
+            options = replace(options, make_read_only=True)
+        get_transfer(options.transfer)  # unknown names and broken plugins fail here, in a sentence
+        get_algorithm(options.checksum_algorithm)
+        return options
+
+    def plan(self, paths: list[str], options: ImportOptions) -> ImportPlan:
+        """Scan, group and leave out what was imported before; nothing is checked or written."""
+        return make_plan(self.data_dir, [os.fspath(p) for p in paths], options.exclude, options.checksum_algorithm)
+
+    def check(self, plan: ImportPlan, options: ImportOptions, all_transfers: bool = True) -> CheckReport:
+        transfers = None if all_transfers else [get_transfer(options.transfer)]
+        return checks_for(self.data_dir, plan, self.account, options, transfers)
+
+    def prepare(
+        self, selection: list[str] | ImportPlan, options: ImportOptions, all_transfers: bool = False
+    ) -> Prepared:
+        """Everything a person must see before an import: the plan, the checks (for every transfer
+        with `all_transfers`, as the wizard shows them), the statements and warnings to accept."""
+        plan = selection if isinstance(selection, ImportPlan) else self.plan(selection, options)
+        return Prepared(self, plan, options, self.check(plan, options, all_transfers))
+
+    def retry(self, job_id: int, options: ImportOptions, sources: list[str] | None = None) -> Prepared:
+        """Files a finished job failed or cancelled (or those of them given), prepared as a new job
+        linked to it. Their responsibilities are asked again: the counts, and what a moving transfer
+        will delete, are new."""
+        owner, unfinished = store.unfinished_sources(self.data_dir, job_id)
+        if owner is None:
+            raise UsageError(f"There is no job {job_id}.", "List jobs with 'inplace jobs'.")
+        require_owner_or_admin(self.account, owner, f"retry job {job_id}")
+        again = [p for p in unfinished if sources is None or p in sources]
+        if not again:
+            raise UsageError(f"Job {job_id} has no failed or cancelled files to import again.")
+        return self.prepare(again, replace(options, retry_of=job_id))
+
+    def resume(self, job_id: int) -> Prepared:
+        """What an interrupted job did not finish, prepared to run; changes nothing until it runs."""
+        paths, options = recovery.resume_options(self.data_dir, job_id, account=self.account)
+        return self.prepare(paths, options)
+
+    # --- recovering and deleting -------------------------------------------------------------------
+
+    def rollback(self, job_id: int) -> DeleteReport:
+        return recovery.rollback_job(self.data_dir, job_id, account=self.account)
+
+    def delete(self, fileset_ids: list[int]) -> DeleteReport:
+        return recovery.delete_filesets(self.data_dir, fileset_ids, account=self.account)
+
+    def check_repository(self) -> ConsistencyReport:
+        require_admin(self.account, "check the whole repository")
+        return check_repository(self.data_dir)
