@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 
 SYSTEM_PACKAGES=(xvfb xdotool imagemagick fonts-dejavu-core libegl1 libgl1 libx11-6 libdbus-1-3
   libfontconfig1 libfreetype6 libglib2.0-0 libxkbcommon0 libxcb-cursor0 libxcb-icccm4 libxcb-image0
-  libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxkbcommon-x11-0 xauth binutils)
+  libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxkbcommon-x11-0 xauth binutils
+  default-jre-headless)  # the JRE runs Bio-Formats, the tests' grouping oracle (tests/oracle/); the product needs no Java
 
 install_system_packages() {
   local missing=()
@@ -50,3 +51,5 @@ if [ ! -f "$stamp" ]; then
   .venv/bin/python -m pip install -q -e '.[test,guitest,bundle]'
   rm -f .venv/.installed-*; touch "$stamp"
 fi
+# Bio-Formats for the grouping oracle: fetched once into .cache/bioformats/ (the tests fetch it too when missing)
+.venv/bin/python -m tests.oracle.bioformats >/dev/null || echo "setup: could not fetch Bio-Formats; the oracle test will say why" >&2

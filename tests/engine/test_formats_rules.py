@@ -1,0 +1,93 @@
+"""Each format rule on its sample: the whole set from any member, with its format and kind."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from engine.grouping import Selection, group_files
+from engine.scan import scan
+from tests.conftest import SAMPLES
+
+GEN = SAMPLES / "generated"
+LAYOUT = GEN / "layout-only"
+
+# folder, format, number of files in the set, a member to select alone
+SETS = [
+    (SAMPLES / "hcs/operetta/operetta_plate", "PerkinElmer Operetta", 4, "Images/r03c03f02p01-ch1sk1fk1fl1.tiff"),
+    (SAMPLES / "hcs/cv8000", "Yokogawa CellVoyager", 109, None),
+    (GEN / "metaxpress", "MetaXpress", 5, "plate.HTD"),
+    (GEN / "deltavision", "DeltaVision", 2, "cells.dv.log"),
+    (GEN / "ics", "ICS", 2, "stack.ids"),
+    (GEN / "micromanager", "Micro-Manager", 3, "img_000000000_GFP_000.tif"),
+    (LAYOUT / "mirax", "3DHISTECH MIRAX", 4, "slide/Index.dat"),
+    (LAYOUT / "oif", "Olympus FluoView OIF", 4, "cells.oif.files/s_C001.pty"),
+    (LAYOUT / "vsi", "cellSens VSI", 2, "_slide_/stack1/frame_t.ets"),
+    (LAYOUT / "czi", "Zeiss CZI", 3, "scan (2).czi"),
+    (LAYOUT / "lei", "Leica LEI", 3, "series_z001.tif"),
+    (LAYOUT / "incell", "GE InCell", 4, "A - 1(fld 1 wv FITC).tif"),
+]
+
+
+def _names(fs):
+    return sorted(os.path.relpath(f.path, fs.files[0].path.rsplit("/", 1)[0]) for f in fs.files)
+
+
+@pytest.mark.parametrize(("folder", "fmt", "count", "member"), SETS, ids=[s[1] for s in SETS])
+def test_the_folder_is_one_set_and_any_member_brings_it(folder, fmt, count, member):
+    sets = [fs for fs in group_files(scan([folder]).files).filesets if fs.format == fmt]
+    assert len(sets) == 1 and len(sets[0].files) == count
+    assert not sets[0].problems and not sets[0].refused
+    if member:
+        chosen = [str(folder / member)]
+        grouped = group_files(scan(chosen).files, Selection([str(folder)]))
+        (fs,) = [f for f in grouped.filesets if f.format == fmt]
+        assert {f.path for f in fs.files} == {f.path for f in sets[0].files}
+        assert [f.selected for f in fs.files].count(True) == 1
+
+
+def test_a_member_outside_the_selection_is_refused_not_taken():
+    """Selecting one Operetta TIFF: the index beside it is held, Assaylayout/ one level up is not."""
+    tiff = SAMPLES / "hcs/operetta/operetta_plate/Images/r03c03f01p01-ch1sk1fk1fl1.tiff"
+    (fs,) = group_files(scan([tiff]).files).filesets
+    assert fs.format == "PerkinElmer Operetta" and len(fs.files) == 3
+    assert any("Unnamed.xml" in r and "outside the selected folders" in r for r in fs.refused)
+
+
+def test_dicom_series_and_pairs():
+    sets = group_files(scan([GEN / "dicom"]).files).filesets
+    assert sorted(len(fs.files) for fs in sets) == [3, 3] and {fs.format for fs in sets} == {"DICOM"}
+    sets = group_files(scan([GEN / "nifti"]).files).filesets
+    assert sorted(_names(fs) for fs in sets) == [["analyze.hdr", "analyze.img"], ["volume.hdr", "volume.img"]]
+
+
+def test_a_renamed_single_file_ome_tiff_is_one_image_not_an_incomplete_set():
+    (fs,) = group_files(scan([GEN / "ome-tiff-renamed"]).files).filesets
+    assert (fs.rule, fs.kind, fs.problems) == ("single file", "single image", [])
+
+
+def test_a_cv8000_plate_leaves_its_trace_logs_out():
+    grouped = group_files(scan([SAMPLES / "hcs/cv8000"]).files)
+    assert {os.path.basename(s.path) for s in grouped.skipped} == {"TRACE-incomplete.log", "TRACE2023-XX-XX.log"}
+    assert {fs.kind for fs in grouped.filesets} == {"plate"}
+
+
+def test_zarr_is_named_after_its_folder_and_keeps_its_dot_files():
+    sets = group_files(scan([SAMPLES / "viv/loaders_fixtures/ome-zarr"]).files).filesets
+    names = {fs.name: fs for fs in sets}
+    assert set(names) == {"blobs_image_v04.ome.zarr", "blobs_image_v05.ome.zarr"}
+    assert any(f.path.endswith("/.zattrs") for f in names["blobs_image_v04.ome.zarr"].files)
+
+
+def test_dot_names_are_skipped_and_depth_limits_the_scan(tmp_path):
+    deep = tmp_path / "a" / "b" / "c" / "d"
+    deep.mkdir(parents=True)
+    for folder in (tmp_path, tmp_path / "a" / "b" / "c", deep):
+        (folder / "x.tif").write_bytes(b"x")
+    (tmp_path / ".gitignore").write_text("*")
+    result = scan([tmp_path])
+    assert len(result.files) == 2  # levels 1 and 4 of OMERO's default depth; level 5 is not read
+    reasons = {os.path.basename(s.path): s.reason for s in result.skipped}
+    assert reasons[".gitignore"].startswith("hidden") and "depth" in reasons["d"]
+    assert len(scan([tmp_path], depth=1).files) == 1
