@@ -91,3 +91,19 @@ def test_dot_names_are_skipped_and_depth_limits_the_scan(tmp_path):
     reasons = {os.path.basename(s.path): s.reason for s in result.skipped}
     assert reasons[".gitignore"].startswith("hidden") and "depth" in reasons["d"]
     assert len(scan([tmp_path], depth=1).files) == 1
+
+
+def test_the_dry_run_prints_format_and_rule_and_the_catalog_records_them(cli, data_dir, tmp_path):
+    import shutil
+
+    from sqlalchemy import select
+
+    from engine.catalog.models import Fileset
+
+    plate = tmp_path / "ics"
+    shutil.copytree(GEN / "ics", plate)
+    code, out, _ = cli("import", "-f", plate)
+    assert code == 0 and "#   format: ICS (multi-file image); grouped by the rule: ICS/IDS" in out
+    assert cli("import", "--transfer", "ln_s", "--accept-responsibilities", plate)[0] == 0
+    with data_dir.session() as s:
+        assert s.execute(select(Fileset.rule, Fileset.format)).all() == [("ICS/IDS", "ICS")]
