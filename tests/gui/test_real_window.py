@@ -22,7 +22,7 @@ def xvfb(tmp_path):
 
     def start(number: int, *extra: str):
         proc = subprocess.Popen(
-            ["Xvfb", f":{number}", "-screen", "0", "1280x900x24", "-nolisten", "tcp", *extra],
+            ["Xvfb", f":{number}", "-screen", "0", "1280x900x24", "-nolisten", "tcp", "-noreset", *extra],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
@@ -40,6 +40,7 @@ def xvfb(tmp_path):
     for proc in started:
         proc.terminate()
         proc.wait(timeout=10)
+        proc.stderr.close()  # the pipe kept for the start-up message; left open it is a ResourceWarning
 
 
 def _free_display() -> int:
