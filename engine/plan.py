@@ -13,6 +13,7 @@ from engine.datadir import DataDir
 from engine.errors import UsageError
 from engine.grouping import FilesetPlan, Selection, group_files
 from engine.paths import client_path
+from engine.progress import CancelToken
 from engine.scan import DEFAULT_DEPTH, Skipped, scan
 
 EXCLUDE_MODES = ("clientpath", "filename")
@@ -45,14 +46,15 @@ def make_plan(
     algorithm: str = "SHA1-160",
     depth: int = DEFAULT_DEPTH,
     include_all: bool = False,
+    cancel: CancelToken | None = None,
 ) -> ImportPlan:
     """`depth`: folder levels to scan (as `omero import --depth`); `include_all`: import files in no
-    image format too, instead of skipping them."""
+    image format too, instead of skipping them; `cancel` stops the scan (raises Cancelled)."""
     if not paths:
         raise UsageError("No files or folders were given to import.", "Name at least one path.")
     if exclude and exclude not in EXCLUDE_MODES:
         raise UsageError(f"Unknown exclusion '{exclude}'.", f"Use one of: {', '.join(EXCLUDE_MODES)}.")
-    scanned = scan(paths, depth=depth)
+    scanned = scan(paths, depth=depth, cancel=cancel)
     plan = ImportPlan(paths=[os.path.abspath(p) for p in paths], skipped=scanned.skipped)
     grouped = group_files(scanned.files, Selection(plan.paths), include_all)
     plan.skipped += grouped.skipped

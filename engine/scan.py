@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from engine.errors import UsageError
+from engine.progress import CancelToken
 
 # Files that operating systems and desktops leave behind; never microscopy data.
 SYSTEM_JUNK = {
@@ -76,11 +77,15 @@ stops early. Sets reach deeper members themselves (a Zarr folder, an index namin
 
 
 def scan(
-    paths: Sequence[str | os.PathLike[str]], include_hidden_junk: bool = False, depth: int = DEFAULT_DEPTH
+    paths: Sequence[str | os.PathLike[str]],
+    include_hidden_junk: bool = False,
+    depth: int = DEFAULT_DEPTH,
+    cancel: CancelToken | None = None,
 ) -> ScanResult:
     """Walk files and folders down to `depth` levels; missing top-level paths are a usage error.
 
     Names starting with a dot are skipped inside folders (as OMERO does); a file named on its own is kept.
+    `cancel` is checked before each folder is read, so a scan nobody waits for stops (raises Cancelled).
     """
     if depth < 1:
         raise UsageError(f"The depth must be 1 or more, not {depth}.", "Use --depth 1 for a folder's own files.")
@@ -98,7 +103,7 @@ def scan(
             result.skipped.append(Skipped(path, _stat_reason(exc)))
             continue
         if stat.S_ISDIR(st.st_mode):
-            _walk(path, result, seen, include_hidden_junk, depth)
+            _walk(path, result, seen, include_hidden_junk, depth, cancel)
         else:
             _add(path, st, result, seen, os.path.islink(path))
     return result
@@ -121,12 +126,16 @@ def _add(path: str, st: os.stat_result, result: ScanResult, seen: set[str], is_l
         result.files.append(source_file(path, st, is_link=is_link))
 
 
-def _walk(top: str, result: ScanResult, seen: set[str], include_hidden_junk: bool, depth: int) -> None:
+def _walk(
+    top: str, result: ScanResult, seen: set[str], include_hidden_junk: bool, depth: int, cancel: CancelToken | None
+) -> None:
     # a *.zarr folder is one image whose metadata names start with a dot and whose chunks lie deep:
     # below one, nothing is hidden and the depth does not apply
     stack = [(top, 1, top.lower().endswith(ZARR))]
     while stack:
         folder, level, in_zarr = stack.pop()
+        if cancel is not None:
+            cancel.raise_if_cancelled()
         try:
             with os.scandir(folder) as it:
                 entries = sorted(it, key=lambda e: e.name)

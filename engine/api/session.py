@@ -22,6 +22,7 @@ from engine.errors import UsageError
 from engine.importer import ImportOptions
 from engine.permissions import require_admin, require_owner_or_admin, visible_owner_filter
 from engine.plan import ImportPlan, make_plan
+from engine.progress import CancelToken
 from engine.recovery import DeleteReport
 from engine.transfers import get_transfer
 
@@ -81,20 +82,32 @@ class Session:
         get_algorithm(options.checksum_algorithm)
         return options
 
-    def plan(self, paths: list[str], options: ImportOptions) -> ImportPlan:
-        """Scan, group and leave out what was imported before; nothing is checked or written."""
-        return make_plan(self.data_dir, [os.fspath(p) for p in paths], options.exclude, options.checksum_algorithm)
+    def plan(self, paths: list[str], options: ImportOptions, cancel: CancelToken | None = None) -> ImportPlan:
+        """Scan, group and leave out what was imported before; nothing is checked or written.
+        `cancel` stops the scan (it raises Cancelled)."""
+        paths = [os.fspath(p) for p in paths]
+        return make_plan(self.data_dir, paths, options.exclude, options.checksum_algorithm, cancel=cancel)
+
+    def without(self, plan: ImportPlan, fileset_indexes: list[int]) -> ImportPlan:
+        """The plan with the filesets at these indexes left out, as the person chose; nothing is scanned again."""
+        leave_out = set(fileset_indexes)
+        kept = [fs for i, fs in enumerate(plan.filesets) if i not in leave_out]
+        return replace(plan, filesets=kept)
 
     def check(self, plan: ImportPlan, options: ImportOptions, all_transfers: bool = True) -> CheckReport:
         transfers = None if all_transfers else [get_transfer(options.transfer)]
         return checks_for(self.data_dir, plan, self.account, options, transfers)
 
     def prepare(
-        self, selection: list[str] | ImportPlan, options: ImportOptions, all_transfers: bool = False
+        self,
+        selection: list[str] | ImportPlan,
+        options: ImportOptions,
+        all_transfers: bool = False,
+        cancel: CancelToken | None = None,
     ) -> Prepared:
         """Everything a person must see before an import: the plan, the checks (for every transfer
         with `all_transfers`, as the wizard shows them), the statements and warnings to accept."""
-        plan = selection if isinstance(selection, ImportPlan) else self.plan(selection, options)
+        plan = selection if isinstance(selection, ImportPlan) else self.plan(selection, options, cancel)
         return Prepared(self, plan, options, self.check(plan, options, all_transfers))
 
     def retry(self, job_id: int, options: ImportOptions, sources: list[str] | None = None) -> Prepared:
