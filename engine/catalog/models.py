@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import ClassVar
 
 from sqlalchemy import (
     BigInteger,
@@ -12,6 +13,7 @@ from sqlalchemy import (
     ForeignKey,
     Integer,
     String,
+    Table,
     Text,
     UniqueConstraint,
 )
@@ -21,7 +23,7 @@ from engine.fsnames import FsString, FsText
 
 
 class Base(DeclarativeBase):
-    pass
+    __table__: ClassVar[Table]  # every model is one table, so core statements can take Model.__table__
 
 
 # SQLite otherwise hands a deleted newest row's id to the next row (migration 0003); PostgreSQL ignores it.
