@@ -98,4 +98,5 @@ def export_results(outcomes: list[FileOutcome], path: str | Path) -> None:
     with path.open("w", newline="", encoding="utf-8") as f:
         writer = csv.DictWriter(f, fieldnames=EXPORT_FIELDS)
         writer.writeheader()
-        writer.writerows(rows)
+        # fixed decimals: a spreadsheet reads 0.000012, while str() would write 1.2e-05
+        writer.writerows({**r, "seconds": f"{r['seconds']:.6f}"} for r in rows)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import QApplication, QStyle
 
-from engine.api import FileOutcome
+from engine.api import FileOutcome, count, human_duration
 from engine.states import FileState
 from gui import texts
 
@@ -24,6 +24,42 @@ STATE_LABELS = {
     FileState.TRANSFERRING: "transferring",
     FileState.VERIFYING: "verifying",
 }
+
+
+STATE, SOURCE, FILESET, REPO_PATH, CHECKSUM, ERROR = range(6)
+PROBLEMS = (FileState.FAILED, FileState.CANCELLED)
+
+
+def report_summary(report) -> str:
+    """'2 files transferred, 1 fileset created, 1 error in 3 s.': counts that read correctly."""
+    return texts.REPORT_SUMMARY.format(
+        transferred=count(report.transferred, "file"),
+        filesets=count(report.filesets_created, "fileset"),
+        errors=count(report.errors, "error"),
+        took=human_duration(report.seconds),
+    )
+
+
+def outcomes_summary(outcomes: list[FileOutcome]) -> str:
+    """Where every file stands now (after retries too): the one count the results page shows."""
+    states = [o.state for o in outcomes]
+    parts = [count(states.count(FileState.DONE), "file") + " imported", count(states.count(FileState.FAILED), "error")]
+    for state, word in ((FileState.SKIPPED, "skipped"), (FileState.CANCELLED, "cancelled")):
+        if states.count(state):
+            parts.append(f"{states.count(state)} {word}")
+    return ", ".join(parts) + "."
+
+
+def shown_error(o: FileOutcome) -> str:
+    """The Error column holds errors only; why a file was skipped is said in its State column."""
+    return (o.error_message or "") if o.state in PROBLEMS else ""
+
+
+def shown_state(o: FileOutcome) -> str:
+    label = STATE_LABELS.get(o.state, str(o.state))
+    if o.state == FileState.SKIPPED and o.error_message:
+        return f"{label}: {o.error_message}"
+    return label
 
 
 class OutcomeModel(QAbstractTableModel):
@@ -48,19 +84,11 @@ class OutcomeModel(QAbstractTableModel):
     def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
         o = self.outcomes[index.row()]
         col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return [
-                STATE_LABELS.get(o.state, str(o.state)),
-                o.source,
-                o.fileset,
-                o.repo_path or "",
-                o.checksum or "",
-                o.error_message or "",
-            ][col]
-        if role == Qt.ItemDataRole.DecorationRole and col == 0:
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            text = [shown_state(o), o.source, o.fileset, o.repo_path or "", o.checksum or "", shown_error(o)][col]
+            return text if role == Qt.ItemDataRole.DisplayRole or text else None  # tooltips: the full text
+        if role == Qt.ItemDataRole.DecorationRole and col == STATE:
             return self._icon(o.state)
-        if role == Qt.ItemDataRole.ToolTipRole and col == 5 and o.error_message:
-            return o.error_message
         if role == Qt.ItemDataRole.UserRole:
             return o
         return None

@@ -1,18 +1,19 @@
-"""Runs one import job for the wizard: the engine on a worker thread, progress polled every 100 ms.
+"""The wizard's one import runner: an `Op` running the engine on a worker thread, progress polled
+every 100 ms. The import page and the results page (for retries) share it; each run remembers which
+page started it, so only that page hears about it.
 
 Per-file outcomes arrive on the worker thread; they are queued and handed to the GUI thread in
-batches by the same timer, so a fast import of many small files costs the GUI one update per tick.
+batches at each poll, so a fast import of many small files costs the GUI one update per tick.
 """
 
 from __future__ import annotations
 
 import queue
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 
 from engine.api import CancelToken, ProgressTracker
-
-POLL_MS = 100
+from gui.operations import plain_sentence
 
 
 class ImportRunner(QObject):
@@ -26,41 +27,36 @@ class ImportRunner(QObject):
         self.ops = ops
         self.progress = ProgressTracker()
         self.cancel_token = CancelToken()
+        self.started_by: object | None = None
         self._outcomes: queue.SimpleQueue = queue.SimpleQueue()
-        self._timer = QTimer(self)
-        self._timer.setInterval(POLL_MS)
-        self._timer.timeout.connect(self._poll)
         self.running = False
 
-    def start(self, prepared, acknowledgement) -> None:
-        """Run a prepared import with what the person accepted."""
+    def start(self, prepared, acknowledgement, started_by: object) -> None:
+        """Run a prepared import with what the person accepted; `started_by` hears about it."""
         self.progress = ProgressTracker()
         self.cancel_token = CancelToken()
+        self.started_by = started_by
         self.running = True
-        self._timer.start()
-        self.ops.start(self._run(prepared, acknowledgement))
-
-    async def _run(self, prepared, acknowledgement) -> None:
-        try:
-            report = await self.ops.run(
-                prepared.run, acknowledgement, self.progress, self.cancel_token, self._outcomes.put
-            )
-        except Exception as exc:  # shown as one sentence; the engine left nothing half-done
-            self._stop()
-            self.failed.emit(str(exc))
-            return
-        self._stop()
-        self.finished.emit(report)
+        (
+            self.ops.op(prepared.run, acknowledgement, self.progress, self.cancel_token, self._outcomes.put)
+            .with_progress(self.progress, self._poll)
+            .success(self._succeeded)
+            .failure(self._failed)
+            .run_in_background()
+        )
 
     def cancel(self) -> None:
         self.cancel_token.cancel()
 
-    def _stop(self) -> None:
+    def _succeeded(self, report) -> None:
         self.running = False
-        self._timer.stop()
-        self._poll()
+        self.finished.emit(report)
 
-    def _poll(self) -> None:
+    def _failed(self, exc: BaseException) -> None:  # the engine left nothing half-done
+        self.running = False
+        self.failed.emit(plain_sentence(exc))
+
+    def _poll(self, snapshot) -> None:
         batch = []
         while True:
             try:
@@ -69,4 +65,4 @@ class ImportRunner(QObject):
                 break
         if batch:
             self.files_finished.emit(batch)
-        self.progressed.emit(self.progress.snapshot())
+        self.progressed.emit(snapshot)

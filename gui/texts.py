@@ -95,13 +95,22 @@ FOR_EXAMPLE = "For example: {paths}"
 RESP_TITLE = "Responsibilities"
 RESP_SUBTITLE = "Please read and tick each statement. The import starts when you press Import."
 RESP_NONE = "This transfer makes copies that the repository owns. There is nothing extra to take on."
-RESP_WARNINGS = "The checks also found these. Tick to confirm you have read them:"
-RESP_WARNINGS_READ = "I have read the warnings above"
+RESP_WARNINGS = "The checks also found these risks. Tick each one you accept, or go Back and change the selection:"
+RESP_ACCEPT = "{number}. I understand and accept:"
+RESP_RISK = "I accept this risk:"
 IMPORT_BUTTON = "Import"
 
 IMPORT_TITLE = "Importing"
-IMPORT_SUBTITLE = "You can keep working; the import runs in the background."
-PROGRESS_FILES = "{done} of {total} files, {bytes_done} of {bytes_total}"
+IMPORT_SUBTITLE = "The files are being imported. Cancel is safe at any moment."
+FILES_BAR = "Files"
+DATA_BAR = "Data"
+IMPORT_STARTING = "Starting {transfer} of {files} ({size})."
+PROGRESS_FILES = "{done} of {total} looked at, {bytes_done} of {bytes_total}"
+END_COUNTS = "{done} of {total} imported, {bytes_done} of {bytes_total}."
+NOW = "Now: {path}"
+MORE_DONE = "{files} done, the last {last}"
+ORIGINALS_DELETED = "{files} deleted as requested, now that the repository holds them."
+REPORT_SUMMARY = "{transferred} transferred, {filesets} created, {errors} in {took}."
 PROGRESS_RATE = "{rate}/s, {files_rate:.0f} files/s, about {left} left"
 PROGRESS_RATE_UNKNOWN = "Starting…"
 CANCEL = "Cancel import"
@@ -121,7 +130,7 @@ EXPORT_JSON = "Export JSON…"
 OPEN_LOG = "Show the log"
 COPY_ERROR = "Copy error"
 EXPORTED = "Saved {path}."
-RETRYING = "Retrying {count} files…"
+RETRYING = "Preparing to import {count} again…"
 NOTHING_TO_RETRY = "No failed files to retry."
 
 COLUMNS = ["State", "Source", "Fileset", "Repository path", "Checksum", "Error"]
@@ -131,9 +140,40 @@ CLOSE_RUNNING_TEXT = (
     "Closing now cancels the import. Completed filesets are kept and nothing half-done is left. Close anyway?"
 )
 
-FILESET_COLUMNS = ["Fileset", "Files", "Size", "Kind"]
+FILESET_COLUMNS = ["Import", "Fileset", "Folder", "Kind", "Files", "Size", "Imported before"]
 RETRY_CONFIRM = (
     "Importing the failed files again is a new job. Before it starts, please confirm again what it "
     "means for these files:\n\n{statements}\n\nDo you accept all of this?"
 )
 RETRY_NOT_CONFIRMED = "Nothing was imported again: the responsibilities were not confirmed."
+
+# Failures of engine work, as the error presenter shows them.
+OS_ERROR = "{where}{reason}."
+UNEXPECTED_ERROR = (
+    "Something went wrong that the wizard did not expect ({error}). Please tell your administrator; "
+    "the details were written to the terminal."
+)
+
+# The data page's scan and its table of filesets.
+STOP_SCAN = "Stop looking"
+SCAN_AGAIN = "Look again"
+SCAN_STOPPED = "Stopped looking. Press Look again, or change the selection."
+LEFT_OUT_BY_YOU = "You left out {count}."
+SCAN_EXCLUDED = "Left out: {count}, {why}."
+IMPORT_THIS = "Import {name}"
+LEAVE_OUT_TIP = "Untick to leave this fileset out of the import."
+BEFORE_ALL = "yes"
+BEFORE_SOME = "{seen} of its files"
+CHECK_AGAIN = "Check again"
+CHECK_FAILED = "The checks could not run: {reason}"
+
+# The results page.
+AFTER_RETRY = "After the retry:"
+RETRY_DONE = "The retry (job {job}) has finished: {summary}"
+NOT_SAVED = "Could not save {path}: {reason}"
+COPIED = "Copied {errors} to the clipboard."
+CLOSE = "Close"
+CLOSE_LOSE_TITLE = "Close without importing?"
+CLOSE_LOSE_TEXT = (
+    "Nothing has been imported yet, and the files you chose and your other choices will be lost. Close anyway?"
+)

@@ -45,3 +45,11 @@ class DropList(QListWidget):
         if paths:
             self.paths_dropped.emit([os.path.abspath(p) for p in paths])
             event.acceptProposedAction()
+
+
+def show_message(label: QLabel, text: str, problem: bool = False) -> None:
+    """Put a sentence in a message label; a problem is shown as one (colour, a sign, a description
+    for screen readers), not as plain black text."""
+    label.setText(f"⚠ {text}" if problem and text else text)
+    label.setStyleSheet("color: #b00020;" if problem else "")
+    label.setAccessibleDescription(("Problem: " if problem else "") + text)

@@ -9,26 +9,25 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWizardPage,
 )
 
 from engine.api import count, human_size
 from gui import texts
-from gui.widgets import DropList, message_label, named
+from gui.fileset_table import SHOWN_ROWS, FilesetTable
+from gui.operations import plain_sentence
+from gui.widgets import DropList, message_label, named, show_message
 
-SHOWN_ROWS = 500
 
-
-def _scan(session, options, paths):
-    plan = session.plan(paths, options)
-    return plan, len(session.imported_before(plan))
+def _scan(state, paths, cancel):
+    """Scan the selection (worker thread); the options are made here too, as they may load plugins."""
+    session = state.session
+    plan = session.plan(paths, state.options(), cancel=cancel)
+    return plan, session.imported_before(plan)
 
 
 class DataPage(QWizardPage):
@@ -36,7 +35,9 @@ class DataPage(QWizardPage):
         super().__init__()
         self.state, self.ops = state, ops
         self.scanning = False
-        self._generation = 0
+        self.scanned = None  # the whole plan of the selection, before anything is left out
+        self.imported: set[str] = set()
+        self._scan_op = None
         self._dialog: QFileDialog | None = None
         self.setTitle(texts.DATA_TITLE)
         self.setSubTitle(texts.DATA_SUBTITLE)
@@ -49,10 +50,8 @@ class DataPage(QWizardPage):
         self.remove = named(QPushButton(texts.REMOVE), "remove_selected", texts.REMOVE)
         self.skip_imported = named(QCheckBox(texts.SKIP_IMPORTED), "skip_imported", texts.SKIP_IMPORTED)
         self.summary = message_label("scan_summary")
-        self.filesets = named(QTableWidget(0, len(texts.FILESET_COLUMNS)), "filesets", "Filesets found")
-        self.filesets.setHorizontalHeaderLabels(texts.FILESET_COLUMNS)
-        self.filesets.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.filesets.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.scan_button = named(QPushButton(texts.STOP_SCAN), "stop_or_rescan", texts.STOP_SCAN)
+        self.filesets = named(FilesetTable(), "filesets", "Filesets found")
         self.skipped = named(QPlainTextEdit(), "skipped", "Skipped entries and why")
         self.skipped.setReadOnly(True)
         self.skipped.setMaximumHeight(90)
@@ -66,7 +65,10 @@ class DataPage(QWizardPage):
         layout.addWidget(self.selection, 1)
         layout.addLayout(buttons)
         layout.addWidget(self.skip_imported)
-        layout.addWidget(self.summary)
+        summary_row = QHBoxLayout()
+        summary_row.addWidget(self.summary, 1)
+        summary_row.addWidget(self.scan_button)
+        layout.addLayout(summary_row)
         layout.addWidget(self.filesets, 2)
         layout.addWidget(self.skipped)
 
@@ -77,7 +79,10 @@ class DataPage(QWizardPage):
         self.remove.clicked.connect(self._remove_selected)
         self.selection.paths_dropped.connect(self.add_paths)
         self.skip_imported.toggled.connect(self._changed)
+        self.scan_button.clicked.connect(self.stop_or_rescan)
+        self.filesets.choice_changed.connect(self._apply_left_out)
         self.skipped.hide()
+        self.scan_button.hide()
 
     def add_paths(self, paths: list[str]) -> None:
         current = set(self.state.paths)
@@ -95,7 +100,7 @@ class DataPage(QWizardPage):
             self.path_entry.clear()
             self.add_paths([path])
         else:
-            self.summary.setText(texts.PATH_MISSING.format(path=path))
+            show_message(self.summary, texts.PATH_MISSING.format(path=path), problem=True)
 
     def _remove_selected(self) -> None:
         for item in self.selection.selectedItems():
@@ -118,34 +123,79 @@ class DataPage(QWizardPage):
     def _changed(self) -> None:
         self.state.exclude_imported = self.skip_imported.isChecked()
         self.state.plan = None
+        self.scanned = None
+        self._stop_scan()
         self.scanning = bool(self.state.paths)
-        self.summary.setText(texts.SCANNING if self.state.paths else texts.SCAN_EMPTY)
+        self._show_scan_button()
+        show_message(self.summary, texts.SCANNING if self.state.paths else texts.SCAN_EMPTY)
         self.completeChanged.emit()
         self._debounce.start()
 
     def _start_scan(self) -> None:
-        self._generation += 1
-        if self.state.paths:
-            self.ops.start(self._scan(self._generation, list(self.state.paths)))
-
-    async def _scan(self, generation: int, paths: list[str]) -> None:
-        try:
-            options = self.state.options()
-            plan, imported = await self.ops.run(_scan, self.state.session, options, paths)
-        except Exception as exc:
-            if generation == self._generation:
-                self.scanning = False
-                self.summary.setText(str(exc))
-                self.completeChanged.emit()
+        self._stop_scan()
+        if not self.state.paths:
             return
-        if generation != self._generation:
-            return  # the selection changed meanwhile; a newer scan is on its way
+        self.scanning = True
+        self._show_scan_button()
+        show_message(self.summary, texts.SCANNING)
+        self.completeChanged.emit()
+        self._scan_op = (
+            self.ops.op(_scan, self.state, list(self.state.paths))
+            .with_cancel()
+            .success(self._scanned)
+            .failure(lambda exc: show_message(self.summary, plain_sentence(exc), problem=True))
+            .finished(self._scan_ended)
+            .run_in_background()
+        )
+
+    def _stop_scan(self) -> None:
+        """A superseded scan stops (the engine checks its token between folders)."""
+        if self._scan_op is not None:
+            self._scan_op.cancel()
+            self._scan_op = None
+
+    def stop_or_rescan(self) -> None:
+        if self.scanning:
+            self._debounce.stop()
+            self._stop_scan()
+            self._scan_ended()
+            show_message(self.summary, texts.SCAN_STOPPED)
+        else:
+            self._start_scan()
+
+    def _scan_ended(self) -> None:
         self.scanning = False
-        self.state.plan = plan
-        self._show(plan, imported)
+        self._scan_op = None
+        self._show_scan_button()
         self.completeChanged.emit()
 
-    def _show(self, plan, imported: int) -> None:
+    def _show_scan_button(self) -> None:
+        self.scan_button.setText(texts.STOP_SCAN if self.scanning else texts.SCAN_AGAIN)
+        self.scan_button.setAccessibleName(self.scan_button.text())
+        self.scan_button.setVisible(self.scanning or (bool(self.state.paths) and self.scanned is None))
+
+    def _scanned(self, found) -> None:
+        plan, imported = found
+        self.scanned = plan
+        self.imported = imported
+        self._show(plan)
+        self._apply_left_out()
+
+    def _show(self, plan) -> None:
+        self.filesets.show_plan(plan, self.imported)
+        skipped = [f"{s.path}: {s.reason}" for s in plan.skipped[:SHOWN_ROWS]]
+        self.skipped.setVisible(bool(skipped))
+        self.skipped.setPlainText(
+            texts.SCAN_SKIPPED.format(count=count(len(plan.skipped), "entry", "entries")) + "\n" + "\n".join(skipped)
+        )
+
+    def _apply_left_out(self) -> None:
+        """The plan to import: what the scan found, less the filesets the person unticked."""
+        if self.scanned is None:
+            return
+        left_out = self.filesets.left_out()
+        plan = self.state.session.without(self.scanned, left_out) if left_out else self.scanned
+        self.state.plan = plan
         lines = [
             texts.SCAN_SUMMARY.format(
                 filesets=count(len(plan.filesets), "fileset"),
@@ -153,20 +203,17 @@ class DataPage(QWizardPage):
                 size=human_size(plan.total_bytes),
             )
         ]
+        if left_out:
+            lines.append(texts.LEFT_OUT_BY_YOU.format(count=count(len(left_out), "fileset")))
+        imported = sum(1 for fs in plan.filesets for f in fs.files if f.path in self.imported)
         if imported and not self.state.exclude_imported:
             lines.append(texts.SCAN_IMPORTED.format(count=count(imported, "file")))
         if plan.excluded:
-            lines.append(f"Left out: {count(len(plan.excluded), 'fileset')}, {plan.excluded[0][1]}.")
-        self.summary.setText(" ".join(lines))
-        self.filesets.setRowCount(min(len(plan.filesets), SHOWN_ROWS))
-        for row, fs in enumerate(plan.filesets[:SHOWN_ROWS]):
-            for col, value in enumerate((fs.name, str(len(fs.files)), human_size(fs.size), fs.rule)):
-                self.filesets.setItem(row, col, QTableWidgetItem(value))
-        skipped = [f"{s.path}: {s.reason}" for s in plan.skipped[:SHOWN_ROWS]]
-        self.skipped.setVisible(bool(skipped))
-        self.skipped.setPlainText(
-            texts.SCAN_SKIPPED.format(count=count(len(plan.skipped), "entry", "entries")) + "\n" + "\n".join(skipped)
-        )
+            lines.append(
+                texts.SCAN_EXCLUDED.format(count=count(len(plan.excluded), "fileset"), why=plan.excluded[0][1])
+            )
+        show_message(self.summary, " ".join(lines))
+        self.completeChanged.emit()
 
     def isComplete(self) -> bool:  # noqa: N802
         return not self.scanning and self.state.plan is not None and bool(self.state.plan.filesets)

@@ -49,10 +49,10 @@ class DestinationPage(QWizardPage):
         self.name_custom.toggled.connect(self._refresh)
 
     def initializePage(self) -> None:  # noqa: N802
-        self.ops.start(self._load())
+        self.ops.op(self.state.session.containers).success(self._loaded).run_in_background()
 
-    async def _load(self) -> None:
-        self.containers = await self.ops.run(self.state.session.containers)
+    def _loaded(self, containers: list[dict]) -> None:
+        self.containers = containers
         projects = sorted(
             {(c["project_id"], c["project"]) for c in self.containers if c["project_id"]}, key=lambda p: p[1]
         )

@@ -1,9 +1,10 @@
 """Import: overall progress (files, bytes, rate, time left), a live per-file table and log, and a
-safe Cancel that says what happened."""
+safe Cancel; at the end, what really happened (files imported, not files looked at)."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
+    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QPlainTextEdit,
@@ -14,26 +15,24 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from engine.api import human_duration, human_size
+from engine.api import count, human_duration, human_size
 from engine.states import FileState, JobState
 from gui import texts
-from gui.models import OutcomeModel
-from gui.runner import ImportRunner
-from gui.widgets import message_label, named
+from gui.models import OutcomeModel, report_summary
+from gui.widgets import message_label, named, show_message
 
 LOG_LINES = 5000
 
 
 class ImportPage(QWizardPage):
-    def __init__(self, state, ops) -> None:
+    def __init__(self, state, ops, runner) -> None:
         super().__init__()
-        self.state, self.ops = state, ops
+        self.state, self.ops, self.runner = state, ops, runner
         self.done = False
-        self.runner = ImportRunner(ops, self)
         self.setTitle(texts.IMPORT_TITLE)
         self.setSubTitle(texts.IMPORT_SUBTITLE)
-        self.files_bar = named(QProgressBar(), "files_progress", "Files imported")
-        self.bytes_bar = named(QProgressBar(), "bytes_progress", "Data imported")
+        self.files_bar = named(QProgressBar(), "files_progress", texts.FILES_BAR)
+        self.bytes_bar = named(QProgressBar(), "bytes_progress", texts.DATA_BAR)
         self.counts = message_label("progress_counts")
         self.rate = message_label("progress_rate")
         self.current = message_label("current_file")
@@ -46,12 +45,14 @@ class ImportPage(QWizardPage):
         self.log.setReadOnly(True)
         self.log.setMaximumBlockCount(LOG_LINES)
         self.cancel_button = named(QPushButton(texts.CANCEL), "cancel_import", texts.CANCEL)
+        bars = QFormLayout()
+        bars.addRow(texts.FILES_BAR + ":", self.files_bar)
+        bars.addRow(texts.DATA_BAR + ":", self.bytes_bar)
         row = QHBoxLayout()
         row.addWidget(self.counts, 1)
         row.addWidget(self.cancel_button)
         layout = QVBoxLayout(self)
-        for w in (self.files_bar, self.bytes_bar):
-            layout.addWidget(w)
+        layout.addLayout(bars)
         layout.addLayout(row)
         layout.addWidget(self.rate)
         layout.addWidget(self.current)
@@ -64,42 +65,56 @@ class ImportPage(QWizardPage):
         self.runner.finished.connect(self._finished)
         self.runner.failed.connect(self._failed)
 
+    def _mine(self) -> bool:
+        """The runner is shared with the results page's retries; this page hears only its own run."""
+        return self.runner.started_by is self
+
     def initializePage(self) -> None:  # noqa: N802
         s = self.state
         self.done = False
         self.model.replace_all([])
         self.log.clear()
-        self.status.setText("")
+        show_message(self.status, "")
+        self.counts.setText("")
+        self.rate.setText(texts.PROGRESS_RATE_UNKNOWN)
         self.cancel_button.setEnabled(True)
         self.files_bar.setRange(0, max(1, s.plan.file_count))
+        self.files_bar.setValue(0)
         self.bytes_bar.setRange(0, 1000)
+        self.bytes_bar.setValue(0)
         self.log.appendPlainText(
-            f"Starting {s.transfer} of {s.plan.file_count} files ({human_size(s.plan.total_bytes)})."
+            texts.IMPORT_STARTING.format(
+                transfer=s.transfer, files=count(s.plan.file_count, "file"), size=human_size(s.plan.total_bytes)
+            )
         )
-        self.runner.start(s.prepared, s.acknowledgement)
+        self.runner.start(s.prepared, s.acknowledgement, started_by=self)
 
     @property
     def running(self) -> bool:
-        return self.runner.running
+        return self.runner.running and self._mine()
 
     def cancel(self) -> None:
-        if self.runner.running:
+        if self.running:
             self.runner.cancel()
             self.cancel_button.setEnabled(False)
-            self.status.setText(texts.CANCELLING)
+            show_message(self.status, texts.CANCELLING)
 
     def _progress(self, snap) -> None:
+        if not self._mine() or self.done:
+            return
         self.files_bar.setValue(min(snap.files_done, self.files_bar.maximum()))
         self.bytes_bar.setValue(int(1000 * snap.bytes_done / snap.bytes_total) if snap.bytes_total else 0)
         self.counts.setText(
             texts.PROGRESS_FILES.format(
                 done=snap.files_done,
-                total=snap.files_total,
+                total=count(snap.files_total, "file"),
                 bytes_done=human_size(snap.bytes_done),
                 bytes_total=human_size(snap.bytes_total),
             )
         )
-        self.current.setText(f"Now: {snap.current_path}" if snap.current_path and snap.phase == "importing" else "")
+        self.current.setText(
+            texts.NOW.format(path=snap.current_path) if snap.current_path and snap.phase == "importing" else ""
+        )
         left = snap.seconds_left
         self.rate.setText(
             texts.PROGRESS_RATE.format(
@@ -110,6 +125,8 @@ class ImportPage(QWizardPage):
         )
 
     def _files(self, outcomes) -> None:
+        if not self._mine():
+            return
         self.model.append(outcomes)
         self.table.scrollToBottom()
         lines = [
@@ -119,29 +136,51 @@ class ImportPage(QWizardPage):
         ]
         done = sum(1 for o in outcomes if o.state == FileState.DONE)
         if done:
-            lines.append(f"{done} more files done, last {outcomes[-1].source}")
+            lines.append(texts.MORE_DONE.format(files=count(done, "more file"), last=outcomes[-1].source))
         self.log.appendPlainText("\n".join(lines))
 
+    def _show_end(self, imported: int, imported_bytes: int, total: int, total_bytes: int) -> None:
+        """The bars and counts at the end say what was imported, not how many files were looked at."""
+        self.files_bar.setRange(0, max(1, total))
+        self.files_bar.setValue(imported)
+        self.bytes_bar.setValue(int(1000 * imported_bytes / total_bytes) if total_bytes else 0)
+        self.counts.setText(
+            texts.END_COUNTS.format(
+                done=imported,
+                total=count(total, "file"),
+                bytes_done=human_size(imported_bytes),
+                bytes_total=human_size(total_bytes),
+            )
+        )
+        self.rate.setText("")
+        self.current.setText("")
+        self.cancel_button.setEnabled(False)
+
     def _finished(self, report) -> None:
+        if not self._mine():
+            return
         self.state.report = report
         self.done = True
-        self.cancel_button.setEnabled(False)
+        done = [o for o in report.files if o.state == FileState.DONE]
+        self._show_end(len(done), sum(o.size for o in done), self.state.plan.file_count, self.state.plan.total_bytes)
         text = texts.CANCELLED if report.state == JobState.CANCELLED else texts.FINISHED
-        extra = [report.summary()]
+        extra = [report_summary(report)]
         if report.sources_deleted:
-            extra.append(f"{report.sources_deleted} originals were deleted as requested.")
+            extra.append(texts.ORIGINALS_DELETED.format(files=count(report.sources_deleted, "original file")))
         if report.sources_kept_reason:
             extra.append(report.sources_kept_reason)
-        self.status.setText(f"{text} {' '.join(extra)}")
-        self.log.appendPlainText(report.summary())
+        show_message(self.status, f"{text} {' '.join(extra)}", problem=bool(report.errors))
+        self.log.appendPlainText(report_summary(report))
         self.completeChanged.emit()
         if self.wizard():
             self.wizard().button(self.wizard().WizardButton.NextButton).setFocus()
 
     def _failed(self, message: str) -> None:
+        if not self._mine():
+            return
         self.done = False
-        self.cancel_button.setEnabled(False)
-        self.status.setText(texts.FAILED_TO_RUN.format(message=message))
+        self._show_end(0, 0, self.state.plan.file_count, self.state.plan.total_bytes)
+        show_message(self.status, texts.FAILED_TO_RUN.format(message=message), problem=True)
         self.log.appendPlainText(texts.FAILED_TO_RUN.format(message=message))
 
     def isComplete(self) -> bool:  # noqa: N802

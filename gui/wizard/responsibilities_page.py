@@ -1,12 +1,15 @@
-"""Responsibilities, the commit page: each statement for the chosen transfer must be ticked, and any
-warnings from the checks acknowledged, before Import is enabled."""
+"""Responsibilities, the commit page: each statement for the chosen transfer, and each warning the
+checks found, has its own tick; Import is enabled when all are ticked. The statements follow the
+findings (the engine leaves out one a finding shows to be false; that finding is a warning here),
+and exactly what was ticked is what the engine records with the job."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import QCheckBox, QLabel, QVBoxLayout, QWidget, QWizard, QWizardPage
 
 from gui import texts
-from gui.widgets import message_label, named
+from gui.operations import plain_sentence
+from gui.widgets import message_label, named, show_message
 
 
 class ResponsibilitiesPage(QWizardPage):
@@ -14,57 +17,70 @@ class ResponsibilitiesPage(QWizardPage):
         super().__init__()
         self.state, self.ops = state, ops
         self.prepared = None
-        self.statements = []
-        self.boxes: list[QCheckBox] = []
+        self.statement_boxes: dict[str, QCheckBox] = {}  # statement id -> its tick
+        self.warning_boxes: dict[str, QCheckBox] = {}  # warning code -> its tick
         self.setTitle(texts.RESP_TITLE)
         self.setSubTitle(texts.RESP_SUBTITLE)
         self.setCommitPage(True)
         self.setButtonText(QWizard.WizardButton.CommitButton, texts.IMPORT_BUTTON)
+        self.status = message_label("responsibilities_status")
         self.body = QWidget()
         self.layout_ = QVBoxLayout(self)
+        self.layout_.addWidget(self.status)
         self.layout_.addWidget(self.body)
         self.layout_.addStretch()
 
+    @property
+    def boxes(self) -> list[QCheckBox]:
+        return list(self.statement_boxes.values()) + list(self.warning_boxes.values())
+
     def initializePage(self) -> None:  # noqa: N802
-        self.prepared = self.state.chosen()
-        self.statements = self.prepared.statements
-        warnings = self.prepared.warnings
+        # The chosen transfer may need checking again (a plugin, read-only originals): off the GUI thread.
+        self.prepared = None
+        self._rebuild([], [])
+        show_message(self.status, texts.CHECKING)
+        self.ops.op(self.state.chosen).success(self._show).failure(
+            lambda exc: show_message(self.status, plain_sentence(exc), problem=True)
+        ).run_in_background()
+
+    def _show(self, prepared) -> None:
+        self.prepared = prepared
+        show_message(self.status, "" if prepared.statements else texts.RESP_NONE)
+        self._rebuild(prepared.statements, prepared.warnings)
+        self.completeChanged.emit()
+
+    def _rebuild(self, statements, warnings) -> None:
         self.body.deleteLater()
         self.body = QWidget()
         layout = QVBoxLayout(self.body)
-        self.boxes = []
-        if not self.statements:
-            note = message_label("no_responsibilities")
-            note.setText(texts.RESP_NONE)
-            layout.addWidget(note)
-        for i, statement in enumerate(self.statements):
-            self.boxes.append(self._box(layout, f"statement_{statement.id}", statement.text, i + 1))
+        self.statement_boxes, self.warning_boxes = {}, {}
+        for i, statement in enumerate(statements):
+            box = self._box(layout, f"statement_{statement.id}", texts.RESP_ACCEPT.format(number=i + 1), statement.text)
+            self.statement_boxes[statement.id] = box
         if warnings:
             heading = QLabel(texts.RESP_WARNINGS)
             heading.setWordWrap(True)
             layout.addWidget(heading)
-            for w in warnings:
-                note = message_label(f"warning_{w.code}")
-                note.setText(f"• {w.message}")
-                layout.addWidget(note)
-            self.boxes.append(self._box(layout, "warnings_read", texts.RESP_WARNINGS_READ))
-        self.layout_.insertWidget(0, self.body)
+        for w in warnings:
+            text = f"{w.message} {w.hint}".strip() if w.hint else w.message
+            self.warning_boxes[w.code] = self._box(layout, f"warning_{w.code}", texts.RESP_RISK, text)
+        self.layout_.insertWidget(1, self.body)
         if self.boxes:
             self.boxes[0].setFocus()
 
-    def _box(self, layout, name: str, text: str, number: int | None = None) -> QCheckBox:
+    def _box(self, layout, name: str, label: str, text: str) -> QCheckBox:
         # A check box does not wrap long text, so the text sits in a label beside it; the box keeps
         # the whole sentence as its accessible name so screen readers read what is being confirmed.
         row = QWidget()
         row_layout = QVBoxLayout(row)
-        box = named(QCheckBox(f"{number}. I understand and accept:" if number else text), name, text)
+        row_layout.setContentsMargins(0, 4, 0, 4)
+        box = named(QCheckBox(label), name, text)
         row_layout.addWidget(box)
-        if number:
-            label = QLabel(text)
-            label.setWordWrap(True)
-            label.setBuddy(box)
-            label.setContentsMargins(24, 0, 0, 0)
-            row_layout.addWidget(label)
+        words = QLabel(text)
+        words.setWordWrap(True)
+        words.setBuddy(box)
+        words.setContentsMargins(24, 0, 0, 0)
+        row_layout.addWidget(words)
         box.toggled.connect(self._ticked)
         layout.addWidget(row)
         return box
@@ -72,11 +88,17 @@ class ResponsibilitiesPage(QWizardPage):
     def _ticked(self, _checked: bool) -> None:
         self.completeChanged.emit()
 
+    def ticked(self) -> tuple[list[str], list[str]]:
+        """The statement ids and warning codes ticked: exactly what the engine is told was accepted."""
+        statements = [sid for sid, box in self.statement_boxes.items() if box.isChecked()]
+        warnings = [code for code, box in self.warning_boxes.items() if box.isChecked()]
+        return statements, warnings
+
     def isComplete(self) -> bool:  # noqa: N802
-        return all(b.isChecked() for b in self.boxes)
+        return self.prepared is not None and all(b.isChecked() for b in self.boxes)
 
     def validatePage(self) -> bool:  # noqa: N802
-        # Every statement and warning shown was ticked (isComplete); the engine records them all.
+        statements, warnings = self.ticked()
         self.state.prepared = self.prepared
-        self.state.acknowledgement = self.prepared.acknowledge()
+        self.state.acknowledgement = self.prepared.acknowledge(statements=statements, warnings=warnings)
         return True

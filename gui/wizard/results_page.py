@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
     QDialog,
+    QDialogButtonBox,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -20,20 +22,24 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from engine.api import export_results
+from engine.api import count, export_results
 from engine.states import FileState
 from gui import texts
-from gui.models import FailedOnlyFilter, OutcomeModel
-from gui.runner import ImportRunner
-from gui.widgets import message_label, named
+from gui.models import PROBLEMS, FailedOnlyFilter, OutcomeModel, outcomes_summary, report_summary
+from gui.operations import plain_sentence
+from gui.widgets import message_label, named, show_message
+
+COLUMN_WIDTHS = [150, 320, 160, 260, 200, 300]  # resizable; the wizard keeps them while it is open
 
 
 class ResultsPage(QWizardPage):
-    def __init__(self, state, ops) -> None:
+    def __init__(self, state, ops, runner) -> None:
         super().__init__()
-        self.state, self.ops = state, ops
-        self.runner = ImportRunner(ops, self)
+        self.state, self.ops, self.runner = state, ops, runner
         self._dialog = None
+        self._export_dir = str(Path.home())
+        self.retries = 0
+        self._retry_deleted = 0
         self.setTitle(texts.RESULTS_TITLE)
         self.summary = message_label("results_summary")
         self.model = OutcomeModel(self)
@@ -43,7 +49,14 @@ class ResultsPage(QWizardPage):
         self.table.setModel(self.filter)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setSortingEnabled(True)
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # the file name and the folder both show
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for col, width in enumerate(COLUMN_WIDTHS):
+            self.table.setColumnWidth(col, width)
         self.failed_only = named(QCheckBox(texts.FAILED_ONLY), "failed_only", texts.FAILED_ONLY)
         self.retry = named(QPushButton(texts.RETRY), "retry_failed", texts.RETRY)
         self.export_csv = named(QPushButton(texts.EXPORT_CSV), "export_csv", texts.EXPORT_CSV)
@@ -65,22 +78,30 @@ class ResultsPage(QWizardPage):
         self.retry.clicked.connect(self.retry_failed)
         self.export_csv.clicked.connect(lambda: self._choose_export(".csv"))
         self.export_json.clicked.connect(lambda: self._choose_export(".json"))
-        self.open_log.clicked.connect(lambda: self.ops.start(self._show_log()))
+        self.open_log.clicked.connect(self.show_log)
         self.copy_error.clicked.connect(self.copy_selected_error)
         self.runner.finished.connect(self._retried)
-        self.runner.failed.connect(self.status.setText)
+        self.runner.failed.connect(self._retry_failed_to_run)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update())
 
     def initializePage(self) -> None:  # noqa: N802
         self.model.replace_all(self.state.report.files)
+        self.retries = self._retry_deleted = 0
         self._update()
 
     def _update(self) -> None:
         report = self.state.report
-        failed = len(self.failed_sources())
-        self.summary.setText(
-            report.summary() + (f" {report.sources_kept_reason}" if report.sources_kept_reason else "")
-        )
-        self.retry.setEnabled(bool(failed) and not self.runner.running)
+        lines = [outcomes_summary(self.model.outcomes)]
+        if self.retries:
+            lines.insert(0, texts.AFTER_RETRY)
+        deleted = report.sources_deleted + self._retry_deleted
+        if deleted:
+            lines.append(texts.ORIGINALS_DELETED.format(files=count(deleted, "original file")))
+        if report.sources_kept_reason:
+            lines.append(report.sources_kept_reason)
+        self.summary.setText(" ".join(lines))
+        self.retry.setEnabled(bool(self.failed_sources()) and not self.runner.running)
+        self.copy_error.setEnabled(bool(self._errors()))
 
     def failed_sources(self) -> list[str]:
         """Files to retry: those that failed, and those a cancel stopped."""
@@ -91,26 +112,25 @@ class ResultsPage(QWizardPage):
     def retry_failed(self) -> None:
         sources = self.failed_sources()
         if not sources:
-            self.status.setText(texts.NOTHING_TO_RETRY)
+            show_message(self.status, texts.NOTHING_TO_RETRY)
             return
         self.retry.setEnabled(False)
-        self.status.setText(texts.RETRYING.format(count=len(sources)))
-        self.ops.start(self._retry(sources))
-
-    async def _retry(self, sources: list[str]) -> None:
+        show_message(self.status, texts.RETRYING.format(count=count(len(sources), "file")))
         s = self.state
-        try:
-            prepared = await self.ops.run(s.session.retry, s.report.job_id, s.options(exclude=None), sources)
-        except Exception as exc:
-            self.status.setText(str(exc))
-            self._update()
-            return
+        (
+            self.ops.op(lambda: s.session.retry(s.report.job_id, s.options(exclude=None), sources))
+            .success(self._ask_retry)
+            .failure(lambda exc: show_message(self.status, plain_sentence(exc), problem=True))
+            .finished(self._update)
+            .run_in_background()
+        )
+
+    def _ask_retry(self, prepared) -> None:
         if prepared.errors:
-            self.status.setText(f"{prepared.errors[0].message} {prepared.errors[0].hint}".strip())
-            self._update()
+            show_message(self.status, f"{prepared.errors[0].message} {prepared.errors[0].hint}".strip(), problem=True)
             return
         if not prepared.needs_acknowledgement:
-            self.runner.start(prepared, None)
+            self.runner.start(prepared, None, started_by=self)
             return
         # The retry is a new job with its own counts: what it takes on is asked again, never assumed.
         lines = [f"• {st.text}" for st in prepared.statements] + [f"• {w.message}" for w in prepared.warnings]
@@ -129,17 +149,27 @@ class ResultsPage(QWizardPage):
 
     def _retry_answer(self, answer: int, prepared) -> None:
         if answer == QMessageBox.StandardButton.Yes:
-            self.runner.start(prepared, prepared.acknowledge())
+            # every statement and warning was listed in the question, so all of them were accepted
+            self.runner.start(prepared, prepared.acknowledge(), started_by=self)
         else:
-            self.status.setText(texts.RETRY_NOT_CONFIRMED)
-            self._update()
+            show_message(self.status, texts.RETRY_NOT_CONFIRMED)
+        self._update()
 
     def _retried(self, report) -> None:
+        if self.runner.started_by is not self:
+            return
         newer = {o.source: o for o in report.files}
         merged = [newer.pop(o.source, o) for o in self.model.outcomes] + list(newer.values())
         self.model.replace_all(merged)
-        self.status.setText(report.summary())
+        self.retries += 1
+        self._retry_deleted += report.sources_deleted
+        show_message(self.status, texts.RETRY_DONE.format(job=report.job_id, summary=report_summary(report)))
         self._update()
+
+    def _retry_failed_to_run(self, message: str) -> None:
+        if self.runner.started_by is self:
+            show_message(self.status, texts.FAILED_TO_RUN.format(message=message), problem=True)
+            self._update()
 
     # --- export, log, copy ------------------------------------------------------------------
 
@@ -148,38 +178,54 @@ class ResultsPage(QWizardPage):
         dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.setDefaultSuffix(suffix[1:])
+        dialog.setDirectory(self._export_dir)  # the person's home, or where they saved last time
         dialog.selectFile(f"import-job-{self.state.report.job_id}{suffix}")
+        dialog.resize(900, 520)
         named(dialog, f"export_dialog_{suffix[1:]}")
-        dialog.fileSelected.connect(lambda path: self.ops.start(self.export_to(path)))
+        dialog.fileSelected.connect(self.export_to)
         self._dialog = dialog
         dialog.open()
 
-    async def export_to(self, path: str) -> None:
-        try:
-            await self.ops.run(export_results, list(self.model.outcomes), path)
-        except OSError as exc:
-            self.status.setText(f"Could not save {path}: {exc.strerror}.")
-            return
-        self.status.setText(texts.EXPORTED.format(path=path))
+    def export_to(self, path: str) -> None:
+        self._export_dir = str(Path(path).parent)
+        (
+            self.ops.op(export_results, list(self.model.outcomes), path)
+            .success(lambda _: show_message(self.status, texts.EXPORTED.format(path=path)))
+            .failure(
+                lambda exc: show_message(
+                    self.status, texts.NOT_SAVED.format(path=path, reason=plain_sentence(exc)), problem=True
+                )
+            )
+            .run_in_background()
+        )
 
-    async def _show_log(self) -> None:
-        text = await self.ops.run(Path(self.state.report.log_path).read_text, "utf-8", "replace")
+    def show_log(self) -> None:
+        path = self.state.report.log_path
+        self.ops.op(Path(path).read_text, "utf-8", "replace").success(self._log_read).run_in_background()
+
+    def _log_read(self, text: str) -> None:
         dialog = named(QDialog(self), "log_dialog", "Job log")
         dialog.setWindowTitle(self.state.report.log_path)
         view = named(QPlainTextEdit(text), "log_text", "Job log text")
         view.setReadOnly(True)
-        QVBoxLayout(dialog).addWidget(view)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        named(buttons.button(QDialogButtonBox.StandardButton.Close), "close_log", texts.CLOSE)
+        buttons.rejected.connect(dialog.reject)
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(view)
+        layout.addWidget(buttons)
         dialog.resize(900, 500)
         self._dialog = dialog
         dialog.open()
 
+    def _errors(self) -> list[str]:
+        """The errors of the selected rows, else of every failed file."""
+        rows = [self.filter.mapToSource(r).row() for r in self.table.selectionModel().selectedRows()]
+        chosen = [self.model.outcomes[i] for i in rows] or self.model.outcomes
+        return [o.error_message for o in chosen if o.state in PROBLEMS and o.error_message]
+
     def copy_selected_error(self) -> None:
-        rows = self.table.selectionModel().selectedRows()
-        outcomes = [self.filter.mapToSource(r).row() for r in rows]
-        errors = [self.model.outcomes[i].error_message for i in outcomes if self.model.outcomes[i].error_message]
-        if not errors:
-            failed = [o.error_message for o in self.model.outcomes if o.error_message]
-            errors = failed[:1]
+        errors = self._errors()
         if errors:
             QApplication.clipboard().setText("\n".join(errors))
-            self.status.setText("Copied.")
+            show_message(self.status, texts.COPIED.format(errors=count(len(errors), "error")))

@@ -14,7 +14,8 @@ from PySide6.QtWidgets import QCheckBox, QFormLayout, QLineEdit, QPushButton, QV
 
 from engine.api import DataDirectory, resolve_data_dir
 from gui import keyring_store, texts
-from gui.widgets import message_label, named
+from gui.operations import plain_sentence
+from gui.widgets import message_label, named, show_message
 
 
 def _open(root) -> tuple[DataDirectory, bool]:
@@ -33,6 +34,7 @@ class SignInPage(QWizardPage):
         self.state, self.ops = state, ops
         self._override = data_dir_override
         self.first_run = False
+        self.signing_in = False
         self.keyring_usable = False
         self.setTitle(texts.SIGNIN_TITLE)
         self.setSubTitle(texts.SIGNIN_SUBTITLE)
@@ -80,20 +82,20 @@ class SignInPage(QWizardPage):
         self.state.data_dir_source = source
         self.location.setText(texts.DATA_DIR_LABEL.format(path=root, source=source))
         self.name.setText(os.environ.get("INPLACE_USER") or getpass.getuser())
-        self.ops.start(self._find_data_dir(root))
+        self.ops.op(_open, root).success(lambda found: self._found_data_dir(root, *found)).failure(
+            self._problem
+        ).run_in_background()
         self.ops.start(self._find_keyring())
 
-    async def _find_data_dir(self, root) -> None:
-        try:
-            data_dir, has_users = await self.ops.run(_open, root)
-        except Exception as exc:
-            self.status.setText(str(exc))
-            return
+    def _problem(self, exc: BaseException) -> None:
+        show_message(self.status, plain_sentence(exc), problem=True)
+
+    def _found_data_dir(self, root, data_dir, has_users: bool) -> None:
         self.state.data_dir = data_dir
         self._set_first_run(not has_users)
         if self.first_run:
             self.welcome.setText(f"<b>{texts.FIRST_RUN_TITLE}</b><br>{texts.FIRST_RUN_TEXT.format(path=root)}")
-        await self._prefill_password()
+        self.ops.start(self._prefill_password())
 
     async def _find_keyring(self) -> None:
         problem = await keyring_store.keyring_problem(self.ops)
@@ -125,29 +127,33 @@ class SignInPage(QWizardPage):
             self.completeChanged.emit()
 
     def submit(self) -> None:
-        if self.state.data_dir is None:
+        if self.state.data_dir is None or self.signing_in:
             return
         if self.first_run and self.password.text() != self.password_again.text():
-            self.status.setText(texts.PASSWORDS_DIFFER)
+            show_message(self.status, texts.PASSWORDS_DIFFER, problem=True)
             return
-        self.status.setText(texts.SIGNIN_WORKING)
-        self.ops.start(self._sign_in(self.name.text().strip(), self.password.text()))
+        show_message(self.status, texts.SIGNIN_WORKING)
+        name, password = self.name.text().strip(), self.password.text()
+        data_dir = self.state.data_dir
+        self.signing_in = True
+        (
+            self.ops.op(data_dir.initialise if self.first_run else data_dir.sign_in, name, password)
+            .success(lambda session: self._signed_in(session, name, password))
+            .failure(self._problem)
+            .finished(self._sign_in_ended)
+            .run_in_background()
+        )
 
-    async def _sign_in(self, name: str, password: str) -> None:
-        try:
-            if self.first_run:
-                session = await self.ops.run(self.state.data_dir.initialise, name, password)
-                self._set_first_run(False)
-            else:
-                session = await self.ops.run(self.state.data_dir.sign_in, name, password)
-        except Exception as exc:
-            self.status.setText(str(exc))
-            return
+    def _sign_in_ended(self) -> None:
+        self.signing_in = False
+
+    def _signed_in(self, session, name: str, password: str) -> None:
+        self._set_first_run(False)
         self.state.session = session
-        self.status.setText(texts.SIGNIN_OK.format(name=session.account_name))
+        show_message(self.status, texts.SIGNIN_OK.format(name=session.account_name))
         self.completeChanged.emit()
         if self.keyring_usable and self.remember.isChecked():
-            await keyring_store.save_password(self.ops, str(self.state.data_dir.root), name, password)
+            self.ops.start(keyring_store.save_password(self.ops, str(self.state.data_dir.root), name, password))
 
     def isComplete(self) -> bool:  # noqa: N802
         return self.state.session is not None

@@ -12,28 +12,43 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QGroupBox,
+    QHBoxLayout,
     QListWidget,
     QListWidgetItem,
+    QPushButton,
     QStyle,
     QTextBrowser,
     QVBoxLayout,
     QWizardPage,
 )
 
-from engine.api import Severity, algorithms, transfers
+from engine.api import DEFAULT_TRANSFER, Severity, algorithms, describe_transfer, transfers
 from gui import texts
-from gui.widgets import message_label, named
+from gui.operations import plain_sentence
+from gui.widgets import message_label, named, show_message
+
+
+def _check_all(state, extra_specs: list[str]):
+    """Every transfer (loading plugins) and the checks of the selection for each (worker thread).
+    Checked with the default transfer: a chosen plugin that no longer loads is a finding, not a failure."""
+    found = transfers() + [describe_transfer(spec) for spec in extra_specs]
+    prepared = state.session.prepare(state.plan, state.options(transfer=DEFAULT_TRANSFER), True)
+    return found, prepared
 
 
 class TransferPage(QWizardPage):
     def __init__(self, state, ops) -> None:
         super().__init__()
         self.state, self.ops = state, ops
-        self.transfers = transfers()  # plugins that fail to load appear as findings of the checks
+        self.transfers: list = []  # loaded off the GUI thread with the checks; broken plugins are findings
+        self.extra_specs: list[str] = []  # transfers named by package.module:ClassName, besides the installed
         self.checking = False
+        self._check_op = None
         self.setTitle(texts.TRANSFER_TITLE)
         self.setSubTitle(texts.TRANSFER_SUBTITLE)
         self.status = message_label("checks_status")
+        self.check_again = named(QPushButton(texts.CHECK_AGAIN), "check_again", texts.CHECK_AGAIN)
+        self.check_again.hide()
         self.choices = named(QListWidget(), "transfers", "Transfers")
         self.details = named(QTextBrowser(), "transfer_details", "What the checks found for this transfer")
         self.advanced = named(QGroupBox(texts.ADVANCED), "advanced", texts.ADVANCED)
@@ -48,13 +63,17 @@ class TransferPage(QWizardPage):
         form.addRow(self.read_only)
         self._advanced_body = [self.algorithm, self.read_only, form.labelForField(self.algorithm)]
         layout = QVBoxLayout(self)
-        layout.addWidget(self.status)
+        status_row = QHBoxLayout()
+        status_row.addWidget(self.status, 1)
+        status_row.addWidget(self.check_again)
+        layout.addLayout(status_row)
         layout.addWidget(self.choices, 2)
         layout.addWidget(self.details, 2)
         layout.addWidget(self.advanced)
         self.choices.currentRowChanged.connect(self._selected)
         self.read_only.toggled.connect(self._read_only_changed)
         self.advanced.toggled.connect(self._show_advanced)
+        self.check_again.clicked.connect(self._run_checks)
         self._show_advanced(False)
 
     def _show_advanced(self, on: bool) -> None:
@@ -70,24 +89,36 @@ class TransferPage(QWizardPage):
         self._run_checks()
 
     def _run_checks(self) -> None:
+        if self._check_op is not None:
+            self._check_op.cancel()  # superseded: its findings would be for other options
         self.checking = True
-        self.status.setText(texts.CHECKING)
+        self.state.prepared = None
+        self.check_again.hide()
+        show_message(self.status, texts.CHECKING)
         self.completeChanged.emit()
-        self.ops.start(self._check())
+        self._check_op = (
+            self.ops.op(_check_all, self.state, list(self.extra_specs))
+            .success(self._checked)
+            .failure(self._check_failed)
+            .finished(self._check_ended)
+            .run_in_background()
+        )
 
-    async def _check(self) -> None:
-        s = self.state
-        try:
-            s.prepared = await self.ops.run(s.session.prepare, s.plan, s.options(), True)
-        except Exception as exc:  # a sentence on the page instead of a page stuck on "checking"
-            self.checking = False
-            self.status.setText(str(exc))
-            self.completeChanged.emit()
-            return
+    def _checked(self, found) -> None:
+        self.transfers, self.state.prepared = found
+        show_message(self.status, "")
+        self._fill(self.state.prepared.checks)
+
+    def _check_failed(self, exc: BaseException) -> None:
+        """A sentence on the page and a way to try again, instead of a page stuck on "checking"."""
+        self.choices.clear()
+        self.details.clear()
+        show_message(self.status, texts.CHECK_FAILED.format(reason=plain_sentence(exc)), problem=True)
+        self.check_again.show()
+
+    def _check_ended(self) -> None:
         self.checking = False
-        report = s.prepared.checks
-        self.status.setText("")
-        self._fill(report)
+        self._check_op = None
         self.completeChanged.emit()
 
     def _fill(self, report) -> None:

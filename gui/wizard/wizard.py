@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import enum
 
-from PySide6.QtWidgets import QMessageBox, QWizard
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox, QPushButton, QWizard
 
 from gui import texts
 from gui.operations import Operations
+from gui.runner import ImportRunner
 from gui.widgets import named
 from gui.wizard.data_page import DataPage
 from gui.wizard.destination_page import DestinationPage
@@ -39,6 +41,7 @@ class ImportWizard(QWizard):
         self.setOption(QWizard.WizardOption.HaveHelpButton, False)
         self.state = WizardState()
         self.ops = Operations(on_error=self._show_error)
+        self.runner = ImportRunner(self.ops, self)  # the one runner: the import and the retries share it
         self._confirm: QMessageBox | None = None
         self._close_when_done = False
         pages = {
@@ -47,8 +50,8 @@ class ImportWizard(QWizard):
             PageId.DESTINATION: DestinationPage(self.state, self.ops),
             PageId.TRANSFER: TransferPage(self.state, self.ops),
             PageId.RESPONSIBILITIES: ResponsibilitiesPage(self.state, self.ops),
-            PageId.IMPORT: ImportPage(self.state, self.ops),
-            PageId.RESULTS: ResultsPage(self.state, self.ops),
+            PageId.IMPORT: ImportPage(self.state, self.ops, self.runner),
+            PageId.RESULTS: ResultsPage(self.state, self.ops, self.runner),
         }
         for page_id, page in pages.items():
             named(page, f"page_{page_id.name.lower()}", page.title())
@@ -62,49 +65,74 @@ class ImportWizard(QWizard):
             (QWizard.WizardButton.CommitButton, "commit"),
         ):
             named(self.button(button), f"wizard_{name}", self.buttonText(button).replace("&", "") or name)
-        self.import_page.runner.finished.connect(self._import_finished)
+        cancel = self.button(QWizard.WizardButton.CancelButton)
+        if isinstance(cancel, QPushButton):
+            cancel.setAutoDefault(False)  # Enter never lands on Cancel, even when it has the focus
+        self.runner.finished.connect(self._import_finished)
+        self.runner.failed.connect(self._import_finished)
         self.resize(960, 720)
 
     @property
     def import_page(self) -> ImportPage:
         return self.page(PageId.IMPORT)
 
-    def _show_error(self, exc: BaseException) -> None:
-        box = named(QMessageBox(QMessageBox.Icon.Warning, texts.APP_NAME, str(exc), parent=self), "error_message")
+    def _show_error(self, sentence: str) -> None:
+        """The error presenter: one plain sentence in a window-modal box, opened without blocking."""
+        box = named(QMessageBox(QMessageBox.Icon.Warning, texts.APP_NAME, sentence, parent=self), "error_message")
         box.open()
 
-    # --- closing never abandons a running import silently -------------------------------------
+    # --- Enter signs in; it never closes the wizard ---------------------------------------------
 
-    def reject(self) -> None:
-        if not self.import_page.running:
-            self.ops.shutdown()
-            super().reject()
+    def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        # On the sign-in page Enter submits the sign-in (the fields' returnPressed); until it succeeded
+        # it must not reach a wizard button (Next, Finish) or the dialog's accept.
+        enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        if enter and self.currentId() == PageId.SIGN_IN and not self.currentPage().isComplete():
+            event.accept()
             return
+        super().keyPressEvent(event)
+
+    # --- closing never loses work silently, and never abandons a running import -----------------
+
+    def would_lose_work(self) -> bool:
+        """A selection is made and nothing was imported yet: closing throws the choices away."""
+        return bool(self.state.paths) and self.currentId() < PageId.IMPORT
+
+    def reject(self) -> None:  # Escape, Cancel and the window's close button all end here
+        if self.runner.running:
+            self._ask(texts.CLOSE_RUNNING_TITLE, texts.CLOSE_RUNNING_TEXT, self._close_after_cancel)
+        elif self.would_lose_work():
+            self._ask(texts.CLOSE_LOSE_TITLE, texts.CLOSE_LOSE_TEXT, lambda: QWizard.reject(self))
+        else:
+            super().reject()
+
+    def accept(self) -> None:  # Finish, on the results page: a retry may be running
+        if self.runner.running:
+            self._ask(texts.CLOSE_RUNNING_TITLE, texts.CLOSE_RUNNING_TEXT, self._close_after_cancel)
+        else:
+            super().accept()
+
+    def _ask(self, title: str, text: str, then) -> None:
         box = QMessageBox(
-            QMessageBox.Icon.Question,
-            texts.CLOSE_RUNNING_TITLE,
-            texts.CLOSE_RUNNING_TEXT,
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            self,
+            QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self
         )
-        named(box, "confirm_close", texts.CLOSE_RUNNING_TITLE)
+        named(box, "confirm_close", title)
         box.setDefaultButton(QMessageBox.StandardButton.No)
-        box.finished.connect(self._close_answer)
+        box.finished.connect(lambda answer: then() if answer == QMessageBox.StandardButton.Yes else None)
         self._confirm = box
         box.open()
 
-    def _close_answer(self, answer: int) -> None:
-        if answer == QMessageBox.StandardButton.Yes:
-            self._close_when_done = True
-            self.import_page.cancel()
+    def _close_after_cancel(self) -> None:
+        self._close_when_done = True
+        self.runner.cancel()
 
     def done(self, result: int) -> None:  # noqa: D102 (Qt's name): every way of closing ends here
         super().done(result)
+        self.runner.cancel()
         self.ops.shutdown()
         if self.state.data_dir is not None:
             self.state.data_dir.close()
 
-    def _import_finished(self, _report) -> None:
+    def _import_finished(self, _report_or_message) -> None:
         if self._close_when_done:
-            self.ops.shutdown()
             QWizard.reject(self)

@@ -122,8 +122,15 @@ def walk_to_transfer(qtbot, wizard, paths):
     return page
 
 
+def responsibilities_shown(qtbot, wizard):
+    """The responsibilities page, once the chosen transfer's statements and warnings are shown."""
+    page = wizard.currentPage()
+    qtbot.waitUntil(lambda: page.prepared is not None, timeout=15000)
+    return page
+
+
 def tick_all(qtbot, wizard):
-    for box in wizard.currentPage().boxes:
+    for box in responsibilities_shown(qtbot, wizard).boxes:
         box.setChecked(True)
 
 

@@ -63,6 +63,7 @@ async def drive(wizard, source, out_dir):
     await asyncio.sleep(0.3)
     screenshot(wizard, out_dir, "transfer")
     await next_page(wizard)
+    await until(lambda: wizard.currentPage().prepared is not None)
     for box in wizard.currentPage().boxes:
         box.setChecked(True)
     await asyncio.sleep(0.3)

@@ -10,7 +10,7 @@ from engine.accounts import has_accounts
 from engine.datadir import DataDir
 from gui.wizard import PageId
 from tests.conftest import PASSWORD, REPO, make_tree
-from tests.gui.conftest import click_next, sign_in, walk_to_transfer
+from tests.gui.conftest import click_next, responsibilities_shown, sign_in, walk_to_transfer
 
 
 def test_wrong_password_keeps_next_disabled(qtbot, wizard):
@@ -115,8 +115,8 @@ def test_responsibilities_page_needs_every_statement_ticked(qtbot, wizard, tmp_p
     make_tree(tmp_path / "src")
     walk_to_transfer(qtbot, wizard, [tmp_path / "src"]).select("cp_rm")
     click_next(qtbot, wizard)
-    page = wizard.currentPage()
     assert wizard.currentId() == PageId.RESPONSIBILITIES
+    page = responsibilities_shown(qtbot, wizard)
     labels = " ".join(w.text() for w in page.findChildren(QWidget) if hasattr(w, "text") and isinstance(w.text(), str))
     assert "6 original files" in labels and "bytes) will be deleted" in labels
     for box in page.boxes[:-1]:
@@ -208,7 +208,7 @@ def test_the_whole_flow_works_from_the_keyboard(qtbot, wizard, data_dir, tmp_pat
     assert wizard.state.transfer == "ln_s"
     next_page(PageId.RESPONSIBILITIES)
 
-    resp = wizard.currentPage()
+    resp = responsibilities_shown(qtbot, wizard)
     assert focused() is resp.boxes[0]
     for i, box in enumerate(resp.boxes):
         if i:

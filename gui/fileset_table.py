@@ -1,0 +1,84 @@
+"""The data page's table of filesets found: a tick to import each (untick to leave it out), its
+name, folder, kind, file count, size, and whether it was imported before."""
+
+from __future__ import annotations
+
+import os
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHeaderView, QTableWidget, QTableWidgetItem
+
+from engine.api import human_size
+from gui import texts
+
+SHOWN_ROWS = 500  # more filesets than this are imported, just not listed one by one
+IMPORT, NAME, FOLDER, KIND, FILES, SIZE, BEFORE = range(7)
+
+
+def kind_of(fileset) -> str:
+    """The format when the grouping rule knows it, else the rule's name."""
+    return getattr(fileset, "format", None) or fileset.rule
+
+
+def imported_before(fileset, imported: set[str]) -> str:
+    seen = sum(1 for f in fileset.files if f.path in imported)
+    if not seen:
+        return ""
+    return texts.BEFORE_ALL if seen == len(fileset.files) else texts.BEFORE_SOME.format(seen=seen)
+
+
+class FilesetTable(QTableWidget):
+    choice_changed = Signal()
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(0, len(texts.FILESET_COLUMNS), parent)
+        self.setHorizontalHeaderLabels(texts.FILESET_COLUMNS)
+        self.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.setWordWrap(False)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(FOLDER, QHeaderView.ResizeMode.Stretch)
+        for col, width in ((IMPORT, 60), (NAME, 220), (KIND, 130), (FILES, 50), (SIZE, 80), (BEFORE, 120)):
+            self.setColumnWidth(col, width)
+        self.verticalHeader().hide()
+        self.itemChanged.connect(self._ticked)
+
+    def show_plan(self, plan, imported: set[str]) -> None:
+        self.blockSignals(True)
+        self.setRowCount(min(len(plan.filesets), SHOWN_ROWS))
+        for row, fs in enumerate(plan.filesets[:SHOWN_ROWS]):
+            tick = QTableWidgetItem()
+            tick.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+            tick.setCheckState(Qt.CheckState.Checked)
+            tick.setData(Qt.ItemDataRole.AccessibleTextRole, texts.IMPORT_THIS.format(name=fs.name))
+            tick.setToolTip(texts.LEAVE_OUT_TIP)
+            self.setItem(row, IMPORT, tick)
+            folder = os.path.dirname(next((f.path for f in fs.files if f.selected), fs.files[0].path))
+            values = {
+                NAME: fs.name,
+                FOLDER: folder,
+                KIND: kind_of(fs),
+                FILES: str(len(fs.files)),
+                SIZE: human_size(fs.size),
+                BEFORE: imported_before(fs, imported),
+            }
+            for col, value in values.items():
+                item = QTableWidgetItem(value)
+                item.setToolTip(value)
+                if col in (FILES, SIZE):
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.setItem(row, col, item)
+        self.blockSignals(False)
+
+    def left_out(self) -> list[int]:
+        """Indexes, in the plan, of the filesets the person unticked."""
+        return [row for row in range(self.rowCount()) if self.item(row, IMPORT).checkState() != Qt.CheckState.Checked]
+
+    def set_included(self, row: int, included: bool) -> None:
+        state = Qt.CheckState.Checked if included else Qt.CheckState.Unchecked
+        self.item(row, IMPORT).setCheckState(state)
+
+    def _ticked(self, item: QTableWidgetItem) -> None:
+        if item.column() == IMPORT:
+            self.choice_changed.emit()
