@@ -3,6 +3,7 @@ safe Cancel; at the end, what really happened (files imported, not files looked 
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
@@ -40,6 +41,8 @@ class ImportPage(QWizardPage):
         self.model = OutcomeModel(self)
         self.table = named(QTableView(), "live_results", "Files as they finish")
         self.table.setModel(self.model)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # one line a file; the full text in a tooltip
+        self.table.setWordWrap(False)
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.log = named(QPlainTextEdit(), "live_log", "Import log")
         self.log.setReadOnly(True)

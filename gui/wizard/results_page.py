@@ -29,7 +29,7 @@ from gui.models import PROBLEMS, FailedOnlyFilter, OutcomeModel, outcomes_summar
 from gui.operations import plain_sentence
 from gui.widgets import message_label, named, show_message
 
-COLUMN_WIDTHS = [150, 320, 160, 260, 200, 300]  # resizable; the wizard keeps them while it is open
+COLUMN_WIDTHS = [110, 300, 140, 240, 110, 200]  # resizable; the wizard keeps them while it is open
 
 
 class ResultsPage(QWizardPage):

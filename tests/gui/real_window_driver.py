@@ -2,8 +2,8 @@
 
     python -m tests.gui.real_window_driver DATA_DIR SOURCE_FOLDER OUTPUT_DIR
 
-Signs in, imports SOURCE_FOLDER with ln_s, and saves screenshots of the transfer, responsibilities
-and results pages, grabbed from the X server itself. Exits 0 when the import succeeded.
+Signs in, imports SOURCE_FOLDER with ln_s, and saves a screenshot of every page, grabbed from the X
+server itself. Exits 0 when the import succeeded.
 """
 
 import asyncio
@@ -50,12 +50,23 @@ def screenshot(wizard, out_dir, name):
 async def drive(wizard, source, out_dir):
     page = wizard.currentPage()
     await until(lambda: wizard.state.data_dir is not None)
+    await asyncio.sleep(0.3)
+    screenshot(wizard, out_dir, "signin")
     page.name.setText("alice")
     QTest.keyClicks(page.password, PASSWORD)
     QTest.keyClick(page.password, Qt.Key.Key_Return)
-    await next_page(wizard)
+    await until(page.isComplete)
+    QTest.keyClick(page.password, Qt.Key.Key_Return)  # signed in: Enter is Next, and never closes
+    await until(lambda: wizard.currentId() == PageId.DATA)
+    screenshot(wizard, out_dir, "data-empty")
     wizard.currentPage().add_paths([source])
+    await until(wizard.currentPage().isComplete)
+    await asyncio.sleep(0.3)
+    screenshot(wizard, out_dir, "data")
     await next_page(wizard)
+    await until(lambda: wizard.currentPage().project.count() > 1)
+    await asyncio.sleep(0.3)
+    screenshot(wizard, out_dir, "destination")
     await next_page(wizard)  # destination: no dataset
     transfer = wizard.currentPage()
     await until(lambda: wizard.state.checks is not None and not transfer.checking)
@@ -70,6 +81,9 @@ async def drive(wizard, source, out_dir):
     screenshot(wizard, out_dir, "responsibilities")
     await next_page(wizard)
     await until(lambda: wizard.currentId() == PageId.IMPORT)
+    await until(wizard.currentPage().isComplete)
+    await asyncio.sleep(0.3)
+    screenshot(wizard, out_dir, "import")
     await next_page(wizard)
     await asyncio.sleep(0.3)
     screenshot(wizard, out_dir, "results")

@@ -73,10 +73,10 @@ def test_a_complete_ln_s_import_in_a_real_window(xvfb, data_dir, tmp_path):
     assert len(links) == len(files)
     from PySide6.QtGui import QImage
 
-    for name in ("transfer", "responsibilities", "results"):
+    for name in ("signin", "data", "destination", "transfer", "responsibilities", "import", "results"):
         image = QImage(str(OUTPUT / f"{name}.png"))
         assert image.width() >= 600 and image.height() >= 400, name
-        colours = {image.pixel(x, y) for x in range(0, image.width(), 37) for y in range(0, image.height(), 37)}
+        colours = {image.pixel(x, y) for x in range(0, image.width(), 7) for y in range(0, image.height(), 7)}
         assert len(colours) > 5, f"{name}.png looks blank"
 
 
