@@ -8,9 +8,8 @@ import hmac
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
-
-from engine.catalog.models import Account, LoginSession
+from engine.catalog import store
+from engine.catalog.store import AccountRef
 from engine.datadir import DataDir
 from engine.errors import AuthError, PermissionDenied, UsageError
 from engine.permissions import require_admin
@@ -46,63 +45,48 @@ def validate_new_account(name: str, password: str) -> None:
 
 
 def create_account(
-    data_dir: DataDir, name: str, password: str, admin: bool = False, *, by: Account | None
-) -> Account:
+    data_dir: DataDir, name: str, password: str, admin: bool = False, *, by: AccountRef | None
+) -> AccountRef:
     """Add an account on behalf of the administrator `by`; None only for the first account of a catalog."""
     name = name.strip()
     validate_new_account(name, password)
-    with data_dir.session() as s, s.begin():
-        # Inside the write transaction, so two first accounts cannot both pass the "no account yet" test.
-        if by is None and s.scalar(select(Account.id).limit(1)) is not None:
+
+    def approve(by_now: AccountRef | None, catalog_has_accounts: bool, name_taken: bool) -> None:
+        if by is None and catalog_has_accounts:
             raise PermissionDenied("Only an administrator may add an account to a catalog that has accounts.")
         if by is not None:
-            require_admin(s.get(Account, by.id), "add an account")
-        if s.scalar(select(Account).where(Account.name == name)):
+            require_admin(by_now, "add an account")  # as the catalog has it now, not as signed in
+        if name_taken:
             raise UsageError(f"An account named '{name}' already exists.", "Choose another name.")
-        account = Account(name=name, password_hash=hash_password(password), is_admin=admin, created_at=datetime.now())
-        s.add(account)
-    return account
+
+    by_id = by.id if by is not None else None
+    return store.accounts.add(data_dir, name, hash_password(password), admin, by_id=by_id, approve=approve)
 
 
 def has_accounts(data_dir: DataDir) -> bool:
-    with data_dir.session() as s:
-        return s.scalar(select(Account.id).limit(1)) is not None
+    return store.accounts.has_accounts(data_dir)
 
 
-def authenticate(data_dir: DataDir, name: str, password: str) -> Account:
-    with data_dir.session() as s:
-        account = s.scalar(select(Account).where(Account.name == name))
-    if account is None or not verify_password(password, account.password_hash):
+def authenticate(data_dir: DataDir, name: str, password: str) -> AccountRef:
+    found = store.accounts.credentials(data_dir, name)
+    if found is None or not verify_password(password, found[1]):
         raise AuthError(f"Sign-in as '{name}' failed: wrong account name or password.", "Check both and try again.")
-    return account
+    return found[0]
 
 
-def start_session(data_dir: DataDir, account: Account) -> str:
+def start_session(data_dir: DataDir, account: AccountRef) -> str:
     """Return a new token; only its hash goes into the catalog."""
     token = secrets.token_urlsafe(32)
-    with data_dir.session() as s, s.begin():
-        s.execute(delete(LoginSession).where(LoginSession.expires_at < datetime.now()))
-        s.add(
-            LoginSession(
-                token_hash=_token_hash(token),
-                account_id=account.id,
-                expires_at=datetime.now() + timedelta(days=SESSION_DAYS),
-            )
-        )
+    store.accounts.add_login(data_dir, _token_hash(token), account.id, datetime.now() + timedelta(days=SESSION_DAYS))
     return token
 
 
-def account_for_token(data_dir: DataDir, token: str) -> Account | None:
-    with data_dir.session() as s:
-        row = s.get(LoginSession, _token_hash(token))
-        if row is None or row.expires_at < datetime.now():
-            return None
-        return s.get(Account, row.account_id)
+def account_for_token(data_dir: DataDir, token: str) -> AccountRef | None:
+    return store.accounts.account_for_login(data_dir, _token_hash(token))
 
 
 def end_session(data_dir: DataDir, token: str) -> None:
-    with data_dir.session() as s, s.begin():
-        s.execute(delete(LoginSession).where(LoginSession.token_hash == _token_hash(token)))
+    store.accounts.remove_login(data_dir, _token_hash(token))
 
 
 def _token_hash(token: str) -> str:

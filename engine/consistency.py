@@ -12,9 +12,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
-
-from engine.catalog.models import Fileset
+from engine.catalog import store
 from engine.states import FilesetState
 
 PROBE_PREFIX = ".write-test-"  # left only if a check's write probe was killed
@@ -58,8 +56,7 @@ def check_repository(data_dir, remove: bool = True) -> ConsistencyReport:
 
 
 def _rows(data_dir) -> list[tuple[str, str]]:
-    with data_dir.session() as s:
-        return [(d, state) for d, state in s.execute(select(Fileset.repo_dir, Fileset.state))]
+    return store.filesets.repo_dirs(data_dir)
 
 
 def _walk(root: str, skip: set[str]) -> tuple[set[str], set[str]]:

@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import select
-
-from engine.catalog.models import Account, Dataset, Project
+from engine.catalog import store
+from engine.catalog.store import AccountRef
 from engine.datadir import DataDir
 from engine.errors import UsageError
 from engine.permissions import require_owner_or_admin, visible_owner_filter
@@ -40,54 +39,17 @@ def resolve_target(data_dir: DataDir, target: Target | None, owner_id: int) -> i
     """Return the dataset id for `target`, creating named project and dataset when missing."""
     if target is None:
         return None
-    with data_dir.session() as s, s.begin():
-        if target.dataset_id is not None:
-            dataset = s.get(Dataset, target.dataset_id)
-            if dataset is None:
-                raise UsageError(
-                    f"There is no dataset with id {target.dataset_id}.", "List them with 'inplace datasets'."
-                )
-            require_owner_or_admin(s.get(Account, owner_id), dataset.owner_id, f"import into dataset {dataset.id}")
-            return dataset.id
-        project_id = None
-        if target.project_name:
-            project = s.scalar(select(Project).where(Project.name == target.project_name, Project.owner_id == owner_id))
-            if project is None:
-                project = Project(name=target.project_name, owner_id=owner_id)
-                s.add(project)
-                s.flush()
-            project_id = project.id
-        query = select(Dataset).where(
-            Dataset.name == target.dataset_name,
-            Dataset.owner_id == owner_id,
-            Dataset.project_id == project_id,
-        )
-        dataset = s.scalars(query).first()
-        if dataset is None:
-            dataset = Dataset(name=target.dataset_name, owner_id=owner_id, project_id=project_id)
-            s.add(dataset)
-            s.flush()
-        return dataset.id
+    if target.dataset_id is not None:
+        dataset_owner = store.containers.dataset_owner(data_dir, target.dataset_id)
+        if dataset_owner is None:
+            raise UsageError(f"There is no dataset with id {target.dataset_id}.", "List them with 'inplace datasets'.")
+        importer = store.accounts.get(data_dir, owner_id)  # as the catalog has it now, not as signed in
+        require_owner_or_admin(importer, dataset_owner, f"import into dataset {target.dataset_id}")
+        return target.dataset_id
+    return store.containers.named_dataset(data_dir, owner_id, target.dataset_name, target.project_name)
 
 
-def list_containers(data_dir: DataDir, account: Account) -> list[dict]:
+def list_containers(data_dir: DataDir, account: AccountRef) -> list[dict]:
     """Projects with their datasets, plus datasets without a project, for pickers and listings:
     the account's own, or everyone's for an administrator."""
-    owner_id = visible_owner_filter(account)
-    with data_dir.session() as s:
-        projects = {p.id: p for p in s.scalars(select(Project).order_by(Project.name))}
-        datasets = list(s.scalars(select(Dataset).order_by(Dataset.name)))
-    out = []
-    for ds in datasets:
-        if owner_id is not None and ds.owner_id != owner_id:
-            continue
-        project = projects.get(ds.project_id) if ds.project_id else None
-        out.append(
-            {
-                "dataset_id": ds.id,
-                "dataset": ds.name,
-                "project_id": ds.project_id,
-                "project": project.name if project else None,
-            }
-        )
-    return out
+    return store.containers.list_containers(data_dir, visible_owner_filter(account))

@@ -8,12 +8,17 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from sqlalchemy import select
-from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session, sessionmaker
-
-from engine.catalog.db import create_sqlite_file, open_catalog, restrict_sqlite_files, sqlite_url
-from engine.catalog.models import Account
+from engine.catalog.db import (
+    Engine,
+    Session,
+    SessionFactory,
+    create_sqlite_file,
+    open_catalog,
+    restrict_sqlite_files,
+    session_factory,
+    sqlite_url,
+)
+from engine.catalog.store.accounts import any_account
 from engine.config import DEFAULT_SETTINGS_TEXT, SETTINGS_FILE, Settings, resolve_data_dir
 from engine.errors import CatalogLost, UsageError
 from engine.paths import DEFAULT_TEMPLATE
@@ -68,9 +73,7 @@ class DataDir:
         engine = open_catalog(sqlite_url(path))
         restrict_sqlite_files(path, mode)
         self._restrict_logs()
-        with engine.connect() as conn:
-            has_accounts = conn.scalar(select(Account.id).limit(1)) is not None
-        if not has_accounts and self._holds_files():
+        if not any_account(engine) and self._holds_files():
             engine.dispose()
             raise self._lost("has no accounts")
         return engine
@@ -91,8 +94,8 @@ class DataDir:
         )
 
     @cached_property
-    def _sessions(self) -> sessionmaker[Session]:
-        return sessionmaker(self.engine, expire_on_commit=False)
+    def _sessions(self) -> SessionFactory:
+        return session_factory(self.engine)
 
     def session(self) -> Session:
         return self._sessions()

@@ -10,38 +10,24 @@ from __future__ import annotations
 
 import os
 
-from sqlalchemy import or_, select
-
-from engine.catalog.models import Fileset, FilesetEntry
-from engine.states import FilesetState
+from engine.catalog import store
 from engine.transfers.builtin import BUILTIN_TRANSFERS
 
-CHUNK = 400
 PATH_FREE_TRANSFERS = tuple(n for n, t in BUILTIN_TRANSFERS.items() if not t.follows_source_path)
 
 
 def linked_originals(conn, paths: list[str]) -> dict[str, str]:
     """Map each of `paths` that a registered fileset reaches through a link to a description of it.
-    `conn` is a catalog connection; the deletion step passes the one that holds the write lock."""
+    `conn` is a catalog connection (the deletion step passes the one that holds the write lock), or
+    the data dir, to read the catalog afresh."""
     real = {os.path.realpath(p): p for p in paths}
+    names = sorted({os.path.basename(p) for p in paths})
     found: dict[str, str] = {}
-    reals, names = list(real), sorted({os.path.basename(p) for p in paths})
-    for i in range(0, max(len(reals), len(names)), CHUNK):
-        query = (
-            select(FilesetEntry.source_path, FilesetEntry.source_real_path, Fileset.id)
-            .join(Fileset)
-            .where(
-                Fileset.state == FilesetState.REGISTERED,
-                Fileset.transfer.not_in(PATH_FREE_TRANSFERS),
-                or_(
-                    FilesetEntry.source_real_path.in_(reals[i : i + CHUNK]),
-                    FilesetEntry.file_name.in_(names[i : i + CHUNK]),
-                ),
-            )
-        )
-        for source_path, real_path, fileset_id in conn.execute(query):
-            for path in _reached(source_path, real_path, real):
-                found.setdefault(path, f"fileset {fileset_id} (linked from {source_path})")
+    for source_path, real_path, fileset_id in store.filesets.link_candidates(
+        conn, list(real), names, PATH_FREE_TRANSFERS
+    ):
+        for path in _reached(source_path, real_path, real):
+            found.setdefault(path, f"fileset {fileset_id} (linked from {source_path})")
     return found
 
 

@@ -9,8 +9,9 @@ cannot take lone surrogates, and each has its own rule:
   `file:` is stored as it is: every ordinary path and name, so existing rows never change. Any other
   value is stored as `file:` followed by its bytes percent-encoded (RFC 3986, `/` kept): the file
   URI of the path, e.g. `/data/caf\\xe9.tif` is stored as `file:/data/caf%E9.tif`. The rule is
-  reversible and unambiguous (a stored raw value never starts with `file:`); `FsText` applies it to
-  the catalog's path and name columns, so code reading the catalog gets the original `str` back.
+  reversible and unambiguous (a stored raw value never starts with `file:`); `FsText` (in
+  engine.catalog.columns) applies it to the catalog's path and name columns, so code reading the
+  catalog gets the original `str` back.
 - **Human output** (terminal, logs): `shown()` writes undecodable bytes as `\\xNN` and escapes every
   control character, so a name can never forge a line or drive the terminal.
 - **JSON output**: `json_text()` writes a lone surrogate as the JSON escape `\\udcNN`; Python's
@@ -25,8 +26,6 @@ import json
 import os
 import re
 from urllib.parse import quote_from_bytes, unquote_to_bytes
-
-from sqlalchemy.types import String, Text, TypeDecorator
 
 CATALOG_PREFIX = "file:"
 
@@ -75,26 +74,6 @@ def from_catalog(stored: str) -> str:
     if not stored.startswith(CATALOG_PREFIX):
         return stored
     return os.fsdecode(unquote_to_bytes(stored[len(CATALOG_PREFIX) :]))
-
-
-class FsText(TypeDecorator):
-    """A text column that can hold any file name, including ones that are not valid UTF-8."""
-
-    impl: type[String] = Text  # Text is a String; FsString narrows it to String(n)
-    cache_ok = True
-
-    def process_bind_param(self, value, dialect):
-        return None if value is None else to_catalog(value)
-
-    def process_result_value(self, value, dialect):
-        return None if value is None else from_catalog(value)
-
-
-class FsString(FsText):
-    """`FsText` for a column declared with a length (`String(n)`)."""
-
-    impl = String
-    cache_ok = True
 
 
 def json_text(data, indent: int | None = 2) -> str:

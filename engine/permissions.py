@@ -3,22 +3,22 @@ or sees an account's data. The engine checks these itself, so every front end ge
 
 from __future__ import annotations
 
-from engine.catalog.models import Account
+from engine.catalog.store import AccountRef
 from engine.errors import PermissionDenied
 
 
-def require_admin(account: Account | None, action: str) -> None:
+def require_admin(account: AccountRef | None, action: str) -> None:
     """Refuse `action` (e.g. "add an account") unless `account` is an administrator."""
     if account is None or not account.is_admin:
         raise PermissionDenied(f"Only an administrator may {action}.")
 
 
-def require_owner_or_admin(account: Account, owner_id: int, action: str) -> None:
+def require_owner_or_admin(account: AccountRef | None, owner_id: int, action: str) -> None:
     """Refuse `action` (e.g. "delete fileset 12") unless `account` owns the thing or is an administrator."""
-    if not (account.is_admin or account.id == owner_id):
+    if account is None or not (account.is_admin or account.id == owner_id):
         raise PermissionDenied(f"Only the owner or an administrator may {action}.")
 
 
-def visible_owner_filter(account: Account) -> int | None:
+def visible_owner_filter(account: AccountRef) -> int | None:
     """The owner a listing is limited to: the account itself, or None (everyone) for an administrator."""
     return None if account.is_admin else account.id

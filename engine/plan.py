@@ -5,9 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
-
-from engine.catalog.models import Fileset, FilesetEntry
+from engine.catalog import store
 from engine.checksums import hash_file
 from engine.datadir import DataDir
 from engine.errors import UsageError
@@ -67,22 +65,10 @@ def make_plan(
     return plan
 
 
-def _registered(data_dir: DataDir, column, values: set[str]) -> set:
-    """Which of `values` appear in `column` of registered entries (queried in chunks)."""
-    found: set = set()
-    items = list(values)
-    with data_dir.session() as s:
-        for i in range(0, len(items), 500):
-            chunk = items[i : i + 500]
-            q = select(column).join(Fileset).where(column.in_(chunk), Fileset.state == "registered")
-            found.update(s.execute(q).scalars())
-    return found
-
-
 def registered_sources(data_dir: DataDir, filesets: list[FilesetPlan]) -> set[str]:
     """Source paths among these filesets that were imported before (compared as client paths)."""
     by_client = {client_path(f.path): f.path for fs in filesets for f in fs.files}
-    return {by_client[c] for c in _registered(data_dir, FilesetEntry.client_path, set(by_client))}
+    return {by_client[c] for c in store.filesets.registered(data_dir, "client_path", by_client)}
 
 
 def _exclude_by_client_path(data_dir: DataDir, filesets: list[FilesetPlan], plan: ImportPlan) -> list[FilesetPlan]:
@@ -100,31 +86,20 @@ def _exclude_by_name_and_checksum(
     data_dir: DataDir, filesets: list[FilesetPlan], plan: ImportPlan, algorithm: str
 ) -> list[FilesetPlan]:
     names = {os.path.basename(f.path) for fs in filesets for f in fs.files}
-    known_names = _registered(data_dir, FilesetEntry.file_name, names)
+    known_names = store.filesets.registered(data_dir, "file_name", names)
     keep = []
-    with data_dir.session() as s:
-        for fs in filesets:
-            duplicate = False
-            for f in fs.files:
-                name = os.path.basename(f.path)
-                if name not in known_names:
-                    continue
-                digest, _ = hash_file(f.path, algorithm)
-                q = (
-                    select(FilesetEntry.id)
-                    .join(Fileset)
-                    .where(
-                        FilesetEntry.file_name == name,
-                        FilesetEntry.checksum == digest,
-                        FilesetEntry.checksum_algorithm == algorithm,
-                        Fileset.state == "registered",
-                    )
-                )
-                if s.execute(q.limit(1)).first():
-                    duplicate = True
-                    break
-            if duplicate:
-                plan.excluded.append((fs, "a file of the same name and checksum is already imported"))
-            else:
-                keep.append(fs)
+    for fs in filesets:
+        duplicate = False
+        for f in fs.files:
+            name = os.path.basename(f.path)
+            if name not in known_names:
+                continue
+            digest, _ = hash_file(f.path, algorithm)
+            if store.filesets.registered_copy(data_dir, name, digest, algorithm):
+                duplicate = True
+                break
+        if duplicate:
+            plan.excluded.append((fs, "a file of the same name and checksum is already imported"))
+        else:
+            keep.append(fs)
     return keep

@@ -7,9 +7,10 @@ import os
 import stat
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, select, update
-
-from engine.catalog.models import Account, Fileset, FilesetEntry, Job
+from engine.catalog import store
+from engine.catalog.store import AccountRef
+from engine.catalog.store.filesets import EntryRecord
+from engine.catalog.store.jobs import JobRecord
 from engine.containers import Target
 from engine.datadir import DataDir
 from engine.errors import UsageError
@@ -17,7 +18,7 @@ from engine.importer import ImportOptions
 from engine.jobs import mark_interrupted
 from engine.permissions import require_owner_or_admin
 from engine.repository import fileset_dir, remove_fileset_dir
-from engine.states import FilesetState, JobState
+from engine.states import JobState
 
 
 @dataclass
@@ -29,10 +30,9 @@ class DeleteReport:
     kept: list[str] = field(default_factory=list)  # filesets not removed, with the reason
 
 
-def _interrupted_job(data_dir: DataDir, job_id: int, account: Account, action: str) -> Job:
+def _interrupted_job(data_dir: DataDir, job_id: int, account: AccountRef, action: str) -> JobRecord:
     mark_interrupted(data_dir)
-    with data_dir.session() as s:
-        job = s.get(Job, job_id)
+    job = store.jobs.get(data_dir, job_id)
     if job is None:
         raise UsageError(f"There is no job {job_id}.", "List jobs with 'inplace jobs'.")
     require_owner_or_admin(account, job.account_id, f"{action} job {job_id}")
@@ -43,35 +43,28 @@ def _interrupted_job(data_dir: DataDir, job_id: int, account: Account, action: s
 
 def remove_pending(data_dir: DataDir, job_id: int) -> int:
     """Remove the unfinished filesets of a job from the repository and the catalog."""
-    with data_dir.session() as s:
-        pending = list(
-            s.scalars(select(Fileset).where(Fileset.job_id == job_id, Fileset.state == FilesetState.PENDING))
-        )
-    for fs in pending:
-        remove_fileset_dir(data_dir.repository, fs.repo_dir)
-    with data_dir.session() as s, s.begin():
-        s.execute(delete(Fileset).where(Fileset.id.in_([fs.id for fs in pending])))
+    pending = store.filesets.pending(data_dir, job_id)
+    for _, repo_dir in pending:
+        remove_fileset_dir(data_dir.repository, repo_dir)
+    store.filesets.remove(data_dir, [fileset_id for fileset_id, _ in pending])
     return len(pending)
 
 
-def rollback_job(data_dir: DataDir, job_id: int, *, account: Account) -> DeleteReport:
+def rollback_job(data_dir: DataDir, job_id: int, *, account: AccountRef) -> DeleteReport:
     """Undo an interrupted job: its unfinished filesets, and the registered ones whose originals remain."""
     _interrupted_job(data_dir, job_id, account, "roll back")
     remove_pending(data_dir, job_id)
-    with data_dir.session() as s:
-        ids = list(s.scalars(select(Fileset.id).where(Fileset.job_id == job_id)))
+    ids = store.filesets.of_job(data_dir, job_id)
     report = delete_filesets(data_dir, ids, keep_sole_copies=True, account=account)
-    _set_state(data_dir, job_id, JobState.ROLLED_BACK)
+    store.jobs.set_state(data_dir, job_id, JobState.ROLLED_BACK)
     return report
 
 
-def resume_options(data_dir: DataDir, job_id: int, *, account: Account) -> tuple[list[str], ImportOptions]:
+def resume_options(data_dir: DataDir, job_id: int, *, account: AccountRef) -> tuple[list[str], ImportOptions]:
     """What to run to finish an interrupted job: its paths and options, excluding what it
     registered, and never deleting sources. Changes nothing: the resumed import itself claims the
     job (once its checks and responsibilities pass) and removes the unfinished filesets."""
-    _interrupted_job(data_dir, job_id, account, "resume")
-    with data_dir.session() as s:
-        job = s.get(Job, job_id)
+    job = _interrupted_job(data_dir, job_id, account, "resume")
     request = json.loads(job.request)
     opts = request["options"]
     opts["target"] = Target(**opts["target"]) if opts["target"] else None
@@ -82,13 +75,8 @@ def resume_options(data_dir: DataDir, job_id: int, *, account: Account) -> tuple
     return request["paths"], options
 
 
-def _set_state(data_dir: DataDir, job_id: int, state: JobState) -> None:
-    with data_dir.session() as s, s.begin():
-        s.execute(update(Job).where(Job.id == job_id).values(state=state))
-
-
 def delete_filesets(
-    data_dir: DataDir, fileset_ids: list[int], keep_sole_copies: bool = False, *, account: Account
+    data_dir: DataDir, fileset_ids: list[int], keep_sole_copies: bool = False, *, account: AccountRef
 ) -> DeleteReport:
     """Remove filesets from the repository and the catalog. Links go; what they point to stays.
 
@@ -96,26 +84,22 @@ def delete_filesets(
     modification time as recorded), is kept: its copy may be the only one of those bytes.
     """
     report = DeleteReport()
-    with data_dir.session() as s:
-        filesets = list(s.scalars(select(Fileset).where(Fileset.id.in_(fileset_ids))))
-        found = {fs.id for fs in filesets}
-        unknown = [i for i in fileset_ids if i not in found]
-        if unknown:
-            raise UsageError(f"There is no fileset {unknown[0]}.", "List them with 'inplace filesets'.")
-        for fs in filesets:  # all are checked before any is removed
-            require_owner_or_admin(account, fs.owner_id, f"delete fileset {fs.id}")
-            fileset_dir(data_dir.repository, fs.repo_dir)  # a row edited to point outside stops it all
-        entries = {
-            fs.id: list(s.scalars(select(FilesetEntry).where(FilesetEntry.fileset_id == fs.id))) for fs in filesets
-        }
+    filesets = store.filesets.with_entries(data_dir, fileset_ids)
+    found = {fs.id for fs in filesets}
+    unknown = [i for i in fileset_ids if i not in found]
+    if unknown:
+        raise UsageError(f"There is no fileset {unknown[0]}.", "List them with 'inplace filesets'.")
+    for fs in filesets:  # all are checked before any is removed
+        require_owner_or_admin(account, fs.owner_id, f"delete fileset {fs.id}")
+        fileset_dir(data_dir.repository, fs.repo_dir)  # a row edited to point outside stops it all
     for fs in filesets:
-        if keep_sole_copies and fs.transfer != "ln_s" and not all(_still_there(e) for e in entries[fs.id]):
+        if keep_sole_copies and fs.transfer != "ln_s" and not all(_still_there(e) for e in fs.entries):
             report.kept.append(
                 f"fileset {fs.id} ({fs.name}): its originals are gone or changed, "
                 "so the repository may hold the only copy"
             )
             continue
-        for e in entries[fs.id]:
+        for e in fs.entries:
             path = data_dir.repository / e.repo_path
             try:
                 st = os.lstat(path)
@@ -127,13 +111,12 @@ def delete_filesets(
                 report.bytes_freed += st.st_size
             report.files += 1
         remove_fileset_dir(data_dir.repository, fs.repo_dir)
-        with data_dir.session() as s, s.begin():
-            s.execute(delete(Fileset).where(Fileset.id == fs.id))
+        store.filesets.remove(data_dir, [fs.id])
         report.filesets += 1
     return report
 
 
-def _still_there(entry: FilesetEntry) -> bool:
+def _still_there(entry: EntryRecord) -> bool:
     """The original is still where it was, a regular file of the recorded size and time."""
     try:
         st = os.stat(entry.source_path, follow_symlinks=False)

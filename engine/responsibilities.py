@@ -14,7 +14,7 @@ from datetime import datetime
 from functools import cache
 from importlib import resources
 
-from engine.catalog.models import Acknowledgement as AcknowledgementRow
+from engine.catalog.store import AccountRef
 from engine.errors import ResponsibilitiesNotAccepted
 from engine.jobs import os_user
 from engine.transfers import Transfer
@@ -59,22 +59,22 @@ class Acknowledgement:
     os_user: str = field(default_factory=os_user)
     accepted_at: datetime = field(default_factory=datetime.now)
 
-    def to_row(self, job_id: int) -> AcknowledgementRow:
-        return AcknowledgementRow(
-            job_id=job_id,
-            account_id=self.account_id,
-            os_user=self.os_user,
-            transfer=self.transfer,
-            statements=json.dumps([{"id": s.id, "text": s.text} for s in self.statements], ensure_ascii=False),
-            accepted_at=self.accepted_at,
-        )
+    def to_record(self) -> dict:
+        """What the catalog keeps with the job (its acknowledgements table's columns)."""
+        return {
+            "account_id": self.account_id,
+            "os_user": self.os_user,
+            "transfer": self.transfer,
+            "statements": json.dumps([{"id": s.id, "text": s.text} for s in self.statements], ensure_ascii=False),
+            "accepted_at": self.accepted_at,
+        }
 
 
-def acknowledge(transfer: Transfer, account, accepted: list[Statement]) -> Acknowledgement:
+def acknowledge(transfer: Transfer, account: AccountRef, accepted: list[Statement]) -> Acknowledgement:
     return Acknowledgement(transfer.name, account.id, account.name, list(accepted))
 
 
-def acknowledge_all(transfer: Transfer, account, files: int, total_bytes: int) -> Acknowledgement:
+def acknowledge_all(transfer: Transfer, account: AccountRef, files: int, total_bytes: int) -> Acknowledgement:
     """For a front end that has shown every statement and had each confirmed."""
     return acknowledge(transfer, account, statements_for(transfer, files, total_bytes))
 
@@ -89,7 +89,7 @@ def warning_statement(finding) -> Statement:
 
 def require_acknowledgement(
     transfer: Transfer,
-    account,
+    account: AccountRef,
     files: int,
     total_bytes: int,
     ack: Acknowledgement | None,

@@ -12,7 +12,7 @@ from dataclasses import replace
 from engine import accounts, jobs, recovery
 from engine.api.importing import Prepared, checks_for
 from engine.catalog import store
-from engine.catalog.models import Account
+from engine.catalog.store import AccountRef
 from engine.checks import CheckReport
 from engine.checksums import get_algorithm
 from engine.consistency import ConsistencyReport, check_repository
@@ -28,7 +28,7 @@ from engine.transfers import get_transfer
 
 
 class Session:
-    def __init__(self, data_dir: DataDir, account: Account) -> None:
+    def __init__(self, data_dir: DataDir, account: AccountRef) -> None:
         self.data_dir = data_dir
         self.account = account
 
@@ -38,7 +38,7 @@ class Session:
 
     @property
     def is_admin(self) -> bool:
-        return bool(self.account.is_admin)
+        return self.account.is_admin
 
     # --- accounts ----------------------------------------------------------------------------------
 

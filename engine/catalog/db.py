@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
 
 from engine.errors import CatalogError
 
@@ -58,6 +59,16 @@ def open_catalog(url: str) -> Engine:
             f"The catalog at {url} could not be opened ({exc.__class__.__name__}: {exc.args[0] if exc.args else ''}).",
             "Check that the data dir is on a local disk this account can write.",
         ) from exc
+
+
+# The data dir holds the catalog's engine and hands out its sessions; it names their types (Engine,
+# Session, SessionFactory) from here, so no module outside engine.catalog imports SQLAlchemy.
+SessionFactory = sessionmaker[Session]
+
+
+def session_factory(engine: Engine) -> SessionFactory:
+    """Sessions whose objects stay readable after commit (the store reads them after its transaction)."""
+    return sessionmaker(engine, expire_on_commit=False)
 
 
 def _migrate(engine: Engine, url: str) -> None:

@@ -19,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from engine.fsnames import FsString, FsText
+from engine.catalog.columns import FsString, FsText
 
 
 class Base(DeclarativeBase):

@@ -133,8 +133,7 @@ def _gather(data_dir, plan: ImportPlan, account, policy: Policy, transfers: list
                 facts.to_sanitise.append(path)
     facts.imported = sorted(registered_sources(data_dir, plan.filesets))
     if any(t.deletes_sources for t in transfers):
-        with data_dir.engine.connect() as conn:
-            linked = linked_originals(conn, [f.path for fs in plan.filesets for f in fs.files])
+        linked = linked_originals(data_dir, [f.path for fs in plan.filesets for f in fs.files])
         facts.linked = [f"{path} (by {by})" for path, by in sorted(linked.items())]
     facts.repository_problem = _probe_repository(data_dir, account)
     facts.free = free_bytes(data_dir.repository)
