@@ -51,11 +51,6 @@ def credentials(catalog: Catalog, name: str) -> tuple[AccountRef, str] | None:
         return (_ref(row), row.password_hash) if row else None
 
 
-def names(catalog: Catalog) -> dict[int, str]:
-    with catalog.session() as s:
-        return {i: n for i, n in s.execute(select(Account.id, Account.name))}
-
-
 # approve(by as the catalog has it now, whether the catalog has any account, whether the name is taken)
 Approval = Callable[[AccountRef | None, bool, bool], None]
 
