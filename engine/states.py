@@ -26,3 +26,23 @@ class JobState(enum.StrEnum):
     INTERRUPTED = "interrupted"  # the process died; needs recovery
     ROLLED_BACK = "rolled_back"
     RESUMED = "resumed"
+
+
+class StopReason(enum.StrEnum):
+    """Why an import stopped before the end of its plan; the files it did not reach say so."""
+
+    CANCELLED = "cancelled"
+    EARLIER_FAILURE = "earlier_failure"
+
+    @property
+    def message(self) -> str:
+        return {
+            StopReason.CANCELLED: "cancelled before it started",
+            StopReason.EARLIER_FAILURE: (
+                "not attempted: an earlier fileset failed (use --continue to go on after failures)"
+            ),
+        }[self]
+
+    @property
+    def file_state(self) -> FileState:
+        return FileState.CANCELLED if self is StopReason.CANCELLED else FileState.SKIPPED

@@ -9,7 +9,17 @@ import sys
 from pathlib import Path
 
 from engine.api import DataDirectory
-from engine.cli.auth import forget, open_and_sign_in, read_password, remember, sign_in, user_name, write_private_file
+from engine.cli.auth import (
+    forget,
+    open_and_sign_in,
+    open_data_dir,
+    read_password,
+    remember,
+    sign_in,
+    track,
+    user_name,
+    write_private_file,
+)
 from engine.errors import AuthError, UsageError
 
 
@@ -40,7 +50,7 @@ def _ask_twice(name: str, hint: str) -> str:
 
 
 def run_init(args) -> int:
-    data_dir = DataDirectory.unopened(args.data_dir)
+    data_dir = track(DataDirectory.unopened(args.data_dir))
     name = user_name(args)
     if not name:
         raise UsageError("The first account needs a name.", "Use --user NAME or set INPLACE_USER.")
@@ -68,7 +78,7 @@ def run_login(args) -> int:
 
 
 def run_logout(args) -> int:
-    data_dir = DataDirectory.open(args.data_dir)
+    data_dir = open_data_dir(args)
     print("Signed out." if forget(data_dir) else "There was no remembered sign-in.")
     return 0
 
@@ -80,7 +90,7 @@ def run_demo(args) -> int:
     """Make the personal data dir and a demo account if missing, generate files, import them with ln_s."""
     from engine.cli.import_cmd import import_with_progress
 
-    data_dir = DataDirectory.open(args.data_dir, create=True)
+    data_dir = open_data_dir(args, create=True)
     password_file = data_dir.root / "demo-password.txt"
     if not data_dir.has_accounts() or not password_file.exists():
         if data_dir.has_accounts() and not password_file.exists():

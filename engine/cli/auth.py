@@ -50,8 +50,26 @@ def user_name(args) -> str | None:
     return getattr(args, "user", None) or os.environ.get("INPLACE_USER")
 
 
+_opened: list[DataDirectory] = []
+
+
+def track(data_dir: DataDirectory) -> DataDirectory:
+    """Remember a data dir the command uses, so `close_all` closes it when the command ends."""
+    _opened.append(data_dir)
+    return data_dir
+
+
+def open_data_dir(args, create: bool = False) -> DataDirectory:
+    return track(DataDirectory.open(args.data_dir, create=create))
+
+
+def close_all() -> None:
+    while _opened:
+        _opened.pop().close()
+
+
 def open_and_sign_in(args, create: bool = False) -> tuple[DataDirectory, Session]:
-    data_dir = DataDirectory.open(args.data_dir, create=create)
+    data_dir = open_data_dir(args, create)
     return data_dir, sign_in(data_dir, args)
 
 

@@ -215,6 +215,10 @@ def main(argv: list[str] | None = None) -> int:
             return plain.exit_code
         print(shown(crash_sentence(exc, write_crash_log(exc, args, argv))), file=sys.stderr)
         return 2
+    finally:
+        from engine.cli.auth import close_all
+
+        close_all()
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ import json
 import os
 import shutil
 import time
+from pathlib import Path
 
 import pytest
 
@@ -108,7 +109,7 @@ def found(result, transfer):
 
 
 def test_protected_hardlinks_refuse_files_nobody_owns_or_can_write(nobody_data_dir, open_tmp):
-    if open("/proc/sys/fs/protected_hardlinks").read().strip() != "1":
+    if Path("/proc/sys/fs/protected_hardlinks").read_text().strip() != "1":
         pytest.skip("the kernel's protected_hardlinks is off here")
     src = open_tmp / "src"
     src.mkdir()

@@ -8,6 +8,7 @@ again, plus that the repository matches the catalog exactly.
 
 import hashlib
 import os
+from pathlib import Path
 
 import pytest
 
@@ -65,7 +66,7 @@ def assert_nothing_lost(data_dir, originals):
     held = stored_checksums(data_dir)
     for path, digest in originals.items():
         if os.path.exists(path):
-            assert hashlib.sha1(open(path, "rb").read()).hexdigest() == digest, f"{path} was changed"
+            assert hashlib.sha1(Path(path).read_bytes()).hexdigest() == digest, f"{path} was changed"
         else:
             assert digest in held, f"{path} is gone and the repository has no verified copy of it"
 

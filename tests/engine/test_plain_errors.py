@@ -154,8 +154,7 @@ def test_jobs_are_listed_while_the_disk_is_full(small_data_dir, tmp_path):
             assert TRACEBACK not in result.stderr
         assert json.loads(result.stdout)[0]["state"] == "interrupted"
     finally:
-        holder.stdin.close()
-        holder.wait()
+        holder.communicate()  # closes its pipes too
 
 
 def test_a_catalog_locked_by_another_process_part_way_stops_the_job_with_a_sentence(data_dir, tmp_path):

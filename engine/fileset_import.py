@@ -1,0 +1,100 @@
+"""Import one fileset: each file created and verified by the transfer, the original proved unchanged,
+and the whole set kept only when every file succeeded."""
+
+from __future__ import annotations
+
+import os
+import time
+import traceback
+
+from engine import checkpoints
+from engine.allocation import Allocated
+from engine.errors import Cancelled, ErrorKind, FileFailure, file_failure_from_os_error
+from engine.joblog import JobLog
+from engine.paths import repository_names
+from engine.results import FileOutcome
+from engine.sources import Stored, make_read_only
+from engine.states import FileState
+from engine.transfers import FileTask, Identity
+
+
+def import_fileset(importer, item: Allocated, log: JobLog) -> list[FileOutcome]:
+    """Run the importer's transfer over one allocated fileset; every outcome is emitted."""
+    run, transfer, fs = importer.run_state, importer.transfer, item.plan
+    base = os.path.join(importer.repository, item.repo_dir)
+    names = repository_names([f.path for f in fs.files])
+    log.write(f"fileset {fs.name} ({fs.rule}, {len(fs.files)} files) -> {item.repo_dir}", fileset=True)
+    for problem in fs.problems:
+        log.write(f"problem: {problem}", fileset=True)
+    outcomes: list[FileOutcome] = []
+    identities: list[Identity] = []
+    made_dirs = {base}
+    cancelled = False
+    for f, name in zip(fs.files, names, strict=True):
+        dest = os.path.join(base, name)
+        outcome = run.outcome(f.path, f.size, fs, FileState.TRANSFERRING, repo_path=f"{item.repo_dir}/{name}")
+        outcomes.append(outcome)
+        if cancelled or importer.cancel.cancelled:
+            cancelled = True
+            outcome.state = FileState.CANCELLED
+            continue
+        if fs.problems:
+            run.fail(outcome, FileFailure(ErrorKind.NOT_FOUND, f"Incomplete multi-file set: {fs.problems[0]}."))
+            continue
+        parent = os.path.dirname(dest)
+        if parent not in made_dirs:
+            os.makedirs(parent, exist_ok=True)
+            made_dirs.add(parent)
+        importer.progress.update(current_path=f.path)
+        task = FileTask(f.path, dest, run.algorithm, f.size, f.dev, f.ino, importer.on_block)
+        t0 = time.monotonic()
+        try:
+            before = Identity.of(os.stat(f.path))
+            checksum = transfer.create(task)
+            checkpoints.reached("created")
+            outcome.state = FileState.VERIFYING
+            transfer.verify(task, checksum)
+            identities.append(_unchanged(f, task.identity or before))
+            outcome.checksum = checksum
+            outcome.state = FileState.DONE
+        except Cancelled:
+            cancelled = True
+            outcome.state = FileState.CANCELLED
+        except FileFailure as exc:
+            run.fail(outcome, exc)
+        except OSError as exc:
+            run.fail(outcome, file_failure_from_os_error(exc, "Transferring", f.path))
+        except Exception as exc:  # a broken transfer plugin fails this file, not the whole job
+            for line in "".join(traceback.format_exception(exc)).splitlines():
+                log.write(f"  {line}")
+            message = f"The {transfer.name} transfer failed on {f.path} ({type(exc).__name__}: {exc})."
+            run.fail(outcome, FileFailure(ErrorKind.IO_ERROR, message, f.path))
+        outcome.seconds = time.monotonic() - t0
+    ok = all(o.state == FileState.DONE for o in outcomes)
+    if ok and importer.options.make_read_only and transfer.in_place and not transfer.deletes_sources:
+        make_read_only([f.path for f in fs.files], log)
+    if ok and transfer.deletes_sources:
+        item.stored = [
+            Stored(o.source, o.repo_path or "", o.checksum_algorithm, ident)
+            for o, ident in zip(outcomes, identities, strict=True)
+        ]
+    for o in outcomes:
+        if not ok and o.state == FileState.DONE:
+            o.state = FileState.FAILED
+            o.error_kind = ErrorKind.FILESET_FAILED
+            o.error_message = "Not kept: another file of the same fileset failed, so the whole fileset was rolled back."
+        if not ok:
+            o.repo_path = None
+        line = f"{o.state} {o.source}" + (f" -> {o.repo_path} {o.checksum}" if ok else f": {o.error_message or ''}")
+        log.write(line, fileset=True)
+        run.emit(o)
+    return outcomes
+
+
+def _unchanged(f, hashed: Identity) -> Identity:
+    """After verification the original must still be exactly the file that was hashed, and the one
+    the scan saw; its identity is what a later deletion will require."""
+    now = Identity.of(os.stat(f.path))
+    if now != hashed or (now.dev, now.ino, now.size) != (f.dev, f.ino, f.size):
+        raise FileFailure(ErrorKind.CHANGED, f"{f.path} was modified while it was being imported.", f.path)
+    return now
