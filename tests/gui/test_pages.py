@@ -96,19 +96,59 @@ def test_destination_page_validates_new_names_and_builds_the_target(qtbot, wizar
     page = wizard.currentPage()
     qtbot.waitUntil(lambda: page.project.count() >= 2, timeout=5000)
     assert page.isComplete() and page.target() is None
+    assert not page.why_not.isVisible()
     page.project.setCurrentIndex(page.project.findData(NEW))
     assert not page.isComplete()
+    assert page.new_project_label.isVisible() and page.new_project_label.text().startswith("Name of the new project")
+    assert page.why_not.isVisible() and "choose a project" in page.why_not.text()
     page.new_project.setText("Screen")
     page.dataset.setCurrentIndex(page.dataset.findData(NEW))
     assert not page.isComplete()
     page.new_dataset.setText("Plate 1")
     page.name_custom.setChecked(True)
     assert not page.isComplete()
+    assert "type the name for the filesets" in page.why_not.text()
+    assert page.why_not.accessibleDescription().startswith("Problem:")
     page.custom_name.setText("run 7")
     assert page.isComplete()
     click_next(qtbot, wizard)
     assert wizard.state.target.project_name == "Screen" and wizard.state.target.dataset_name == "Plate 1"
     assert wizard.state.fileset_name == "run 7"
+
+
+def test_project_and_dataset_can_be_typed_chosen_or_named_new(qtbot, make_wizard, data_dir, no_keyring, tmp_path):
+    from engine.api import Target
+    from engine.containers import resolve_target
+
+    (tmp_path / "a.tif").write_bytes(b"a")
+    wizard = make_wizard()
+    sign_in(qtbot, wizard)
+    session = wizard.state.session
+    resolve_target(session.data_dir, Target(project_name="Screens", dataset_name="Plate 1"), session.account.id)
+    click_next(qtbot, wizard)
+    wizard.currentPage().add_paths([str(tmp_path / "a.tif")])
+    click_next(qtbot, wizard)
+    page = wizard.currentPage()
+    qtbot.waitUntil(lambda: page.project.findText("Screens") >= 0, timeout=5000)
+    assert page.project.isEditable() and page.dataset.isEditable()
+    page.project.setFocus()
+    page.project.lineEdit().selectAll()
+    qtbot.keyClicks(page.project.lineEdit(), "screens")  # an existing one, whatever the case
+    assert page.dataset.findText("Plate 1") >= 0 and page.dataset.currentText() == "Plate 1"
+    assert page.isComplete() and page.target().dataset_id is not None and page.note.text() == ""
+    page.dataset.lineEdit().selectAll()
+    qtbot.keyClicks(page.dataset.lineEdit(), "Plate 2")  # a new one
+    assert page.target() == Target(dataset_name="Plate 2", project_name="Screens")
+    assert "new dataset “Plate 2”" in page.note.text()
+    page.project.lineEdit().selectAll()
+    qtbot.keyClicks(page.project.lineEdit(), "Time lapse")
+    assert page.dataset.currentText() == "Plate 2"  # the new dataset's name is kept
+    assert page.target() == Target(dataset_name="Plate 2", project_name="Time lapse")
+    page.dataset.lineEdit().clear()
+    assert not page.isComplete() and "choose a dataset" in page.why_not.text() and page.why_not.isVisible()
+    completer = page.project.completer()
+    completer.setCompletionPrefix("cree")
+    assert completer.currentCompletion() == "Screens"  # completes from anywhere in the name
 
 
 def test_responsibilities_page_needs_every_statement_ticked(qtbot, wizard, tmp_path):
