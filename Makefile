@@ -12,6 +12,7 @@ demo: setup
 
 test: setup
 	.venv/bin/lint-imports --no-cache
+	.venv/bin/mypy engine
 	.venv/bin/ruff check engine gui tests bench packaging
 	.venv/bin/python -m pytest -q
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import enum
 
+from engine.states import ExitCode
+
 
 class ErrorKind(enum.StrEnum):
     """Why one file failed. The wizard, the CLI and the catalog all use these values."""
@@ -23,7 +25,7 @@ class ErrorKind(enum.StrEnum):
 class EngineError(Exception):
     """Base of all engine errors. `hint` says what the user can do about it."""
 
-    exit_code = 2
+    exit_code: int = ExitCode.IMPORT_ERRORS
 
     def __init__(self, message: str, hint: str = "") -> None:
         super().__init__(message)
@@ -37,7 +39,7 @@ class EngineError(Exception):
 class UsageError(EngineError):
     """The request itself is wrong: an unknown name, a target that does not parse, a missing path."""
 
-    exit_code = 1
+    exit_code = ExitCode.USAGE
 
 
 class PluginError(UsageError):
@@ -51,7 +53,7 @@ class AuthError(UsageError):
 class PermissionDenied(UsageError):
     """The signed-in account may not do this: it is not the owner, or not an administrator."""
 
-    exit_code = 5
+    exit_code = ExitCode.NOT_PERMITTED
 
 
 class CatalogError(EngineError):
@@ -69,7 +71,7 @@ class CatalogLost(CatalogError):
 class Cancelled(EngineError):
     """The user cancelled. Not a failure: front ends report it calmly."""
 
-    exit_code = 4
+    exit_code = ExitCode.CANCELLED
 
     def __init__(self, message: str = "The import was cancelled.", hint: str = "") -> None:
         super().__init__(message, hint)

@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass
 
 from engine import checkpoints
 from engine.allocation import Allocated, allocate
-from engine.catalog.models import Account
+from engine.catalog.store.accounts import AccountRef
 from engine.catalog.registration import keep_results, register
 from engine.checks import CheckReport, refuse_on_errors, run_checks
 from engine.checksums import DEFAULT_ALGORITHM, get_algorithm
@@ -38,6 +38,7 @@ from engine.repository import remove_fileset_dir, write_new_file
 from engine.responsibilities import require_acknowledgement
 from engine.results import FileOutcome, JobReport
 from engine.run_state import RunState
+from engine.scan import DEFAULT_DEPTH
 from engine.sources import delete_sources
 from engine.states import FileState, JobState, StopReason
 from engine.transfers import DEFAULT_TRANSFER, Transfer, get_transfer
@@ -58,6 +59,8 @@ class ImportOptions:
     delete_sources: bool = True  # False when resuming: a resumed *_rm job never deletes
     resumed_from: int | None = None
     retry_of: int | None = None  # the job whose failed files this run imports again
+    depth: int = DEFAULT_DEPTH  # folder levels scanned below a selected folder
+    include_all: bool = False  # also import files in no image format
 
     def to_json(self, paths: list[str]) -> str:
         d = asdict(self)
@@ -71,7 +74,7 @@ class Importer:
     def __init__(
         self,
         data_dir: DataDir,
-        account: Account,
+        account: AccountRef,
         options: ImportOptions,
         progress: ProgressTracker | None = None,
         cancel: CancelToken | None = None,

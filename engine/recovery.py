@@ -65,14 +65,29 @@ def resume_options(data_dir: DataDir, job_id: int, *, account: AccountRef) -> tu
     registered, and never deleting sources. Changes nothing: the resumed import itself claims the
     job (once its checks and responsibilities pass) and removes the unfinished filesets."""
     job = _interrupted_job(data_dir, job_id, account, "resume")
-    request = json.loads(job.request)
-    opts = request["options"]
-    opts["target"] = Target(**opts["target"]) if opts["target"] else None
-    options = ImportOptions(**opts)
+    paths, options = _request(job)
     options.exclude = "clientpath"
     options.delete_sources = False
     options.resumed_from = job_id
-    return request["paths"], options
+    return paths, options
+
+
+def job_options(data_dir: DataDir, job_id: int, *, account: AccountRef) -> ImportOptions:
+    """The options a job ran with (for a retry of its failed files), for its owner or an administrator."""
+    job = store.jobs.get(data_dir, job_id)
+    if job is None:
+        raise UsageError(f"There is no job {job_id}.", "List jobs with 'inplace jobs'.")
+    require_owner_or_admin(account, job.account_id, f"retry job {job_id}")
+    return _request(job)[1]
+
+
+def _request(job: JobRecord) -> tuple[list[str], ImportOptions]:
+    """The paths and options stored with a job; options added since it ran take their defaults."""
+    request = json.loads(job.request)
+    opts = request["options"]
+    opts["target"] = Target(**opts["target"]) if opts.get("target") else None
+    known = ImportOptions.__dataclass_fields__
+    return request["paths"], ImportOptions(**{k: v for k, v in opts.items() if k in known})
 
 
 def delete_filesets(

@@ -7,8 +7,8 @@ import json
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
-from engine.states import FileState, JobState
-from engine.units import human_duration
+from engine.states import ExitCode, FileState, JobState
+from engine.units import count, human_duration
 
 
 @dataclass(slots=True)
@@ -59,16 +59,16 @@ class JobReport:
     @property
     def exit_code(self) -> int:
         if self.state == JobState.CANCELLED:
-            return 4
+            return ExitCode.CANCELLED
         if self.sources_left_behind:
-            return 3
-        return 2 if self.errors or self.filesets_failed else 0
+            return ExitCode.ORIGINALS_KEPT
+        return ExitCode.IMPORT_ERRORS if self.errors or self.filesets_failed else ExitCode.OK
 
     def summary(self) -> str:
         took = human_duration(self.seconds)
         return (
-            f"{self.transferred} files transferred, {self.filesets_created} filesets created, "
-            f"{self.errors} errors in {took}"
+            f"{count(self.transferred, 'file')} transferred, {count(self.filesets_created, 'fileset')} created, "
+            f"{count(self.errors, 'error')} in {took}"
         )
 
     def as_dict(self) -> dict:

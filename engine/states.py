@@ -1,6 +1,18 @@
-"""Explicit states of files, filesets and jobs, shared by the catalog, the CLI and the wizard."""
+"""The engine's vocabulary, shared by the catalog, the CLI and the wizard: explicit states of files,
+filesets and jobs with the words people see for them, why a run stopped, and the exit codes."""
 
 import enum
+
+
+class ExitCode(enum.IntEnum):
+    """What `inplace` returns; documented in the README and pinned by the tests."""
+
+    OK = 0
+    USAGE = 1  # a wrong request, refused checks or missing responsibilities: nothing was written
+    IMPORT_ERRORS = 2  # files failed, or the data dir or catalog is unusable
+    ORIGINALS_KEPT = 3  # a moving import could not delete every original it stored
+    CANCELLED = 4
+    NOT_PERMITTED = 5  # the signed-in account may not do this
 
 
 class FileState(enum.StrEnum):
@@ -46,3 +58,26 @@ class StopReason(enum.StrEnum):
     @property
     def file_state(self) -> FileState:
         return FileState.CANCELLED if self is StopReason.CANCELLED else FileState.SKIPPED
+
+
+# The words people see for each state, in the CLI and the wizard alike.
+LABELS: dict[str, str] = {
+    FileState.PENDING: "waiting",
+    FileState.TRANSFERRING: "transferring",
+    FileState.VERIFYING: "verifying",
+    FileState.DONE: "done",
+    FileState.SKIPPED: "skipped",
+    FileState.FAILED: "failed",
+    FileState.CANCELLED: "cancelled",
+    JobState.RUNNING: "running",
+    JobState.COMPLETED: "completed",
+    JobState.FAILED: "finished with errors",
+    JobState.CANCELLED: "cancelled",
+    JobState.INTERRUPTED: "interrupted",
+    JobState.ROLLED_BACK: "rolled back",
+    JobState.RESUMED: "resumed",
+}
+
+
+def label(state: str) -> str:
+    return LABELS.get(state, str(state))

@@ -6,7 +6,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyMod
 from PySide6.QtWidgets import QApplication, QStyle
 
 from engine.api import FileOutcome, count, human_duration
-from engine.states import FileState
+from engine.states import LABELS, FileState
 from gui import texts
 
 _ICONS = {
@@ -15,15 +15,7 @@ _ICONS = {
     FileState.SKIPPED: QStyle.StandardPixmap.SP_MessageBoxInformation,
     FileState.CANCELLED: QStyle.StandardPixmap.SP_DialogCancelButton,
 }
-STATE_LABELS = {
-    FileState.DONE: "done",
-    FileState.FAILED: "failed",
-    FileState.SKIPPED: "skipped",
-    FileState.CANCELLED: "cancelled",
-    FileState.PENDING: "waiting",
-    FileState.TRANSFERRING: "transferring",
-    FileState.VERIFYING: "verifying",
-}
+STATE_LABELS = LABELS  # the words the CLI uses too
 
 
 STATE, SOURCE, FILESET, REPO_PATH, CHECKSUM, ERROR = range(6)

@@ -35,10 +35,12 @@ from engine.progress import CancelToken, ProgressSnapshot, ProgressTracker
 from engine.recovery import DeleteReport
 from engine.responsibilities import WARNING_PREFIX, Acknowledgement, Statement
 from engine.results import EXPORT_FIELDS, FileOutcome, JobReport, export_results
+from engine.scan import DEFAULT_DEPTH
 from engine.units import count, human_duration, human_size
 
 __all__ = [
     "DEFAULT_ALGORITHM",
+    "DEFAULT_DEPTH",
     "DEFAULT_TRANSFER",
     "EXCLUDE_MODES",
     "EXPORT_FIELDS",

@@ -86,7 +86,15 @@ class Session:
         """Scan, group and leave out what was imported before; nothing is checked or written.
         `cancel` stops the scan (it raises Cancelled)."""
         paths = [os.fspath(p) for p in paths]
-        return make_plan(self.data_dir, paths, options.exclude, options.checksum_algorithm, cancel=cancel)
+        return make_plan(
+            self.data_dir,
+            paths,
+            options.exclude,
+            options.checksum_algorithm,
+            depth=options.depth,
+            include_all=options.include_all,
+            cancel=cancel,
+        )
 
     def without(self, plan: ImportPlan, fileset_indexes: list[int]) -> ImportPlan:
         """The plan with the filesets at these indexes left out, as the person chose; nothing is scanned again."""
@@ -110,7 +118,7 @@ class Session:
         plan = selection if isinstance(selection, ImportPlan) else self.plan(selection, options, cancel)
         return Prepared(self, plan, options, self.check(plan, options, all_transfers))
 
-    def retry(self, job_id: int, options: ImportOptions, sources: list[str] | None = None) -> Prepared:
+    def retry(self, job_id: int, options: ImportOptions | None = None, sources: list[str] | None = None) -> Prepared:
         """Files a finished job failed or cancelled (or those of them given), prepared as a new job
         linked to it. Their responsibilities are asked again: the counts, and what a moving transfer
         will delete, are new."""
@@ -118,6 +126,8 @@ class Session:
         if owner is None:
             raise UsageError(f"There is no job {job_id}.", "List jobs with 'inplace jobs'.")
         require_owner_or_admin(self.account, owner, f"retry job {job_id}")
+        if options is None:  # the options the job ran with; a retry imports afresh and never excludes
+            options = replace(recovery.job_options(self.data_dir, job_id, account=self.account), exclude=None)
         again = [p for p in unfinished if sources is None or p in sources]
         if not again:
             raise UsageError(f"Job {job_id} has no failed or cancelled files to import again.")

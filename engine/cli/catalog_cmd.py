@@ -8,7 +8,7 @@ from engine.api import checksum_file, count, human_size, require_algorithm
 from engine.cli.auth import open_and_sign_in
 from engine.cli.display import print_json, say
 from engine.errors import UsageError
-from engine.states import JobState
+from engine.states import ExitCode, JobState, label
 
 
 def run_checksum(args) -> int:
@@ -68,6 +68,12 @@ def run_jobs(args) -> int:
         prepared = session.resume(args.resume)
         say(f"Job {args.resume}: importing what it did not finish; no original will be deleted.")
         return import_with_progress(prepared, args)
+    if args.retry:
+        from engine.cli.import_cmd import import_with_progress
+
+        prepared = session.retry(args.retry)
+        say(f"Job {args.retry}: importing again the {count(prepared.plan.file_count, 'file')} it did not import.")
+        return import_with_progress(prepared, args)
     if args.check:
         return _check_repository(session, args)
     jobs = session.jobs()
@@ -78,7 +84,7 @@ def run_jobs(args) -> int:
         say("No jobs yet.")
     for job in jobs:
         say(
-            f"Job {job['id']}  {job['state']:<11} {job['transfer']:<9} {job['started_at']}  "
+            f"Job {job['id']}  {label(job['state']):<20} {job['transfer']:<9} {job['started_at']}  "
             f"{job['account']} (as {job['os_user']})  {job['summary'] or ''}"
         )
         for key, words in (("retry_of", "retries the failed files of job"), ("resumed_from", "resumes job")):
@@ -101,7 +107,7 @@ def _check_repository(session, args) -> int:
     report = session.check_repository()
     if args.output == "json":
         print_json({"removed": report.removed, "kept": report.kept, "missing": report.missing})
-        return 0 if report.clean else 2
+        return ExitCode.OK if report.clean else ExitCode.IMPORT_ERRORS
     for path in report.removed:
         say(f"removed, belonged to no fileset: {path}")
     for path in report.kept:
@@ -109,7 +115,7 @@ def _check_repository(session, args) -> int:
     for path in report.missing:
         say(f"registered fileset folder is missing: {path}")
     say("The repository matches the catalog." if report.clean else "The repository does not match the catalog.")
-    return 0 if report.clean else 2
+    return ExitCode.OK if report.clean else ExitCode.IMPORT_ERRORS
 
 
 def run_datasets(args) -> int:

@@ -8,6 +8,7 @@ from engine.api import Acknowledgement, CheckReport, Prepared, Severity
 from engine.cli.auth import open_and_sign_in
 from engine.cli.display import print_json, say
 from engine.errors import ChecksFailed, ResponsibilitiesNotAccepted
+from engine.states import ExitCode
 
 MARKS = {Severity.ERROR: "error  ", Severity.WARNING: "warning", Severity.INFO: "info   "}
 
@@ -20,7 +21,7 @@ def run_check(args) -> int:
         print_json(prepared.checks.as_dict())
     else:
         print_report(prepared.checks, sys.stdout)
-    return 2 if args.transfer and prepared.errors else 0
+    return ExitCode.IMPORT_ERRORS if args.transfer and prepared.errors else ExitCode.OK
 
 
 def print_report(report: CheckReport, out, transfers: list[str] | None = None) -> None:

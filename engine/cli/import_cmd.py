@@ -31,6 +31,8 @@ def run_import(args) -> int:
         return 0
     if not args.paths:
         raise UsageError("No files or folders were given to import.", "Name at least one PATH.")
+    if args.depth < 1:
+        raise UsageError(f"--depth {args.depth} would scan nothing.", "Give 1 or more folder levels.")
     if args.dataset is not None and args.target:
         raise UsageError("Give either -d/--dataset or -T/--target, not both.")
     target = (
@@ -49,6 +51,8 @@ def run_import(args) -> int:
         exclude=args.exclude,
         continue_on_error=args.continue_on_error,
         make_read_only=args.make_read_only,
+        depth=args.depth,
+        include_all=args.include_all,
     )
     if args.dry_run:
         return _print_plan(session.plan(args.paths, options))

@@ -9,8 +9,9 @@ import os
 import re
 import sys
 
-from engine.api import DEFAULT_ALGORITHM, DEFAULT_TRANSFER, __version__, shown
+from engine.api import DEFAULT_ALGORITHM, DEFAULT_DEPTH, DEFAULT_TRANSFER, __version__, shown
 from engine.errors import EngineError
+from engine.states import ExitCode
 
 MAX_ID = 2**63 - 1  # the catalog's integer ids are signed 64-bit
 _PASSWORD_VALUE = re.compile(r"(?<!\S)(--password(?!-stdin)|--passwd|-w)(=|\s+)(\S+)")
@@ -103,6 +104,16 @@ def build_parser() -> Parser:
     p.add_argument(
         "--make-read-only", action="store_true", help="after an in-place import, make the originals read-only"
     )
+    p.add_argument(
+        "--depth",
+        type=int,
+        default=DEFAULT_DEPTH,
+        metavar="N",
+        help=f"folder levels to scan below each selected folder (default {DEFAULT_DEPTH}, as omero import)",
+    )
+    p.add_argument(
+        "--include-all", action="store_true", help="also import files that are in no image format (notes, scripts)"
+    )
     p.set_defaults(func=import_cmd.run_import)
 
     p = sub.add_parser(
@@ -141,11 +152,18 @@ def build_parser() -> Parser:
         "--resume", type=catalog_id, metavar="JOB", help="clean up an interrupted job and import the rest"
     )
     group.add_argument(
+        "--retry", type=catalog_id, metavar="JOB", help="import again the files a finished job failed or cancelled"
+    )
+    group.add_argument(
         "--check",
         action="store_true",
         help="compare the repository with the catalog; remove empty folders no fileset owns (administrators)",
     )
-    p.add_argument("--accept-responsibilities", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument(
+        "--accept-responsibilities",
+        action="store_true",
+        help="with --resume or --retry: confirm the responsibilities and warnings without a terminal",
+    )
     p.set_defaults(func=catalog_cmd.run_jobs)
 
     p = sub.add_parser("datasets", help="list projects and datasets (their ids are for -d/--dataset)")
@@ -194,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()
-        return 1
+        return ExitCode.USAGE
     try:
         return int(args.func(args) or 0)
     except EngineError as exc:
@@ -202,10 +220,10 @@ def main(argv: list[str] | None = None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         print("inplace: interrupted.", file=sys.stderr)
-        return 4
+        return ExitCode.CANCELLED
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
+        return ExitCode.OK
     except Exception as exc:  # the last line of defence: one sentence here, the traceback in a file
         from engine.cli.crash import crash_sentence, plain_error, write_crash_log
 
@@ -214,7 +232,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"inplace: {shown(plain)}", file=sys.stderr)
             return plain.exit_code
         print(shown(crash_sentence(exc, write_crash_log(exc, args, argv))), file=sys.stderr)
-        return 2
+        return ExitCode.IMPORT_ERRORS
     finally:
         from engine.cli.auth import close_all
 

@@ -122,7 +122,7 @@ def _htd_settings(path: str) -> dict[str, str]:
 
 
 def _wells(settings: dict[str, str]) -> list[str]:
-    wells = []
+    wells: list[str] = []
     columns = int(settings.get("XWells", "0") or 0)
     for key, value in settings.items():
         if key.startswith("WellsSelection") and key[14:].isdigit():

@@ -73,7 +73,7 @@ def referenced_files(path: str) -> set[str]:
             names.add(el.get("FileName"))
         elif tag == "BinaryOnly" and el.get("MetadataFile"):
             names.add(el.get("MetadataFile"))
-    refs = {os.path.normpath(os.path.join(folder, n)) for n in names}
+    refs = {os.path.normpath(os.path.join(folder, n)) for n in names if n}
     refs.discard(os.path.normpath(path))
     return refs
 

@@ -53,7 +53,7 @@ def test_human_output_ends_with_the_summary_line(data_dir, cli, tmp_path):
     (tmp_path / "one.tif").write_bytes(b"1")
     code, out, _ = cli("import", tmp_path / "one.tif")
     assert code == 0
-    assert out.strip().splitlines()[-1].startswith("1 files transferred, 1 filesets created, 0 errors in 0:00:0")
+    assert out.strip().splitlines()[-1].startswith("1 file transferred, 1 fileset created, 0 errors in 0:00:0")
 
 
 def test_target_creates_project_and_dataset(data_dir, cli, tmp_path):
@@ -114,7 +114,7 @@ def test_unreadable_top_level_entries_are_skipped_not_fatal(data_dir, cli, tmp_p
     os.symlink(src / "gone", src / "broken.tif")
     code, out, err = cli("import", "--output", "json", src)
     assert code == 0, err
-    assert json.loads(out)["summary"].startswith("1 files transferred")
+    assert json.loads(out)["summary"].startswith("1 file transferred")
 
 
 def test_exclude_clientpath_skips_what_was_imported(data_dir, cli, tmp_path):
