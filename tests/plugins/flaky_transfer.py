@@ -2,6 +2,7 @@
 
 import errno
 
+from engine.transfers.builtin import SymlinkTransfer
 from tests.plugins.sample_transfers import PythonCopyTransfer
 
 attempted: set[str] = set()
@@ -10,6 +11,19 @@ attempted: set[str] = set()
 class FlakyCopy(PythonCopyTransfer):
     name = "flaky_cp"
     summary = "Copy, but fail once on files named *flaky*."
+
+    def create(self, task):
+        if "flaky" in task.source and task.source not in attempted:
+            attempted.add(task.source)
+            raise OSError(errno.EIO, "Input/output error")
+        return super().create(task)
+
+
+class FlakySymlink(SymlinkTransfer):
+    """In place, so its responsibilities are asked; fails once on files named *flaky*."""
+
+    name = "flaky_ln_s"
+    summary = "Symbolic links, but fail once on files named *flaky*."
 
     def create(self, task):
         if "flaky" in task.source and task.source not in attempted:
