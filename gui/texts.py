@@ -53,6 +53,8 @@ FIRST_RUN_TEXT = (
 CREATE_BUTTON = "Create repository and account"
 PASSWORD_AGAIN = "Password again"
 PASSWORDS_DIFFER = "The two passwords differ."
+PASSWORD_RULES = "A password needs at least 4 characters. You will need it each time you import."
+PASSWORD_PLACEHOLDER = "at least 4 characters"
 
 DATA_TITLE = "Data"
 DATA_SUBTITLE = "Add the files and folders to import, or drop them here."

@@ -6,7 +6,7 @@ reaches an import in well under a minute.
 
 from __future__ import annotations
 
-import getpass
+import logging
 import os
 from pathlib import Path
 
@@ -14,18 +14,22 @@ from PySide6.QtWidgets import QCheckBox, QFormLayout, QLineEdit, QPushButton, QV
 
 from engine.api import DataDirectory, resolve_data_dir
 from gui import keyring_store, texts
+from gui.last_account import last_account, remember_account
 from gui.operations import plain_sentence
 from gui.widgets import message_label, named, show_message
 
+log = logging.getLogger(__name__)
 
-def _open(root) -> tuple[DataDirectory, bool]:
-    """Find the data dir; tell whether it already has accounts (worker thread). A data dir whose
-    catalog was lost is refused here, so the page never offers a first account there."""
+
+def _open(root) -> tuple[DataDirectory, bool, str | None]:
+    """Find the data dir; tell whether it already has accounts, and which one was used last here
+    (worker thread). A data dir whose catalog was lost is refused here, so the page never offers a
+    first account there."""
     data_dir = DataDirectory.unopened(Path(root))
     if not data_dir.has_accounts():
         data_dir.refuse_initialising()
-        return data_dir, False
-    return data_dir, True
+        return data_dir, False, None
+    return data_dir, True, last_account(data_dir.root)
 
 
 class SignInPage(QWizardPage):
@@ -45,6 +49,8 @@ class SignInPage(QWizardPage):
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password_again = named(QLineEdit(), "password_again", texts.PASSWORD_AGAIN)
         self.password_again.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password_rules = message_label("password_rules")
+        self.password_rules.setText(texts.PASSWORD_RULES)
         self.remember = named(QCheckBox(texts.REMEMBER), "remember_password", texts.REMEMBER)
         self.keyring_note = message_label("keyring_note")
         self.sign_in_button = named(QPushButton(texts.SIGNIN_BUTTON), "sign_in", texts.SIGNIN_BUTTON)
@@ -55,6 +61,7 @@ class SignInPage(QWizardPage):
         form.addRow("&Account:", self.name)
         form.addRow("&Password:", self.password)
         form.addRow(texts.PASSWORD_AGAIN + ":", self.password_again)
+        form.addRow("", self.password_rules)
         self._again_label = form.labelForField(self.password_again)
         layout = QVBoxLayout(self)
         for w in (self.location, self.welcome):
@@ -81,7 +88,6 @@ class SignInPage(QWizardPage):
         root, source = (self._override, "chosen for this session") if self._override else resolve_data_dir()
         self.state.data_dir_source = source
         self.location.setText(texts.DATA_DIR_LABEL.format(path=root, source=source))
-        self.name.setText(os.environ.get("INPLACE_USER") or getpass.getuser())
         self.ops.op(_open, root).success(lambda found: self._found_data_dir(root, *found)).failure(
             self._problem
         ).run_in_background()
@@ -90,9 +96,15 @@ class SignInPage(QWizardPage):
     def _problem(self, exc: BaseException) -> None:
         show_message(self.status, plain_sentence(exc), problem=True)
 
-    def _found_data_dir(self, root, data_dir, has_users: bool) -> None:
+    def _found_data_dir(self, root, data_dir, has_users: bool, last: str | None) -> None:
         self.state.data_dir = data_dir
         self._set_first_run(not has_users)
+        if not self.name.text():  # the account last used here; never the system's user name
+            self.name.setText(last or os.environ.get("INPLACE_USER", ""))
+        if self.name.text():
+            self.password.setFocus()
+        else:
+            self.name.setFocus()
         if self.first_run:
             self.welcome.setText(f"<b>{texts.FIRST_RUN_TITLE}</b><br>{texts.FIRST_RUN_TEXT.format(path=root)}")
         self.ops.start(self._prefill_password())
@@ -115,8 +127,9 @@ class SignInPage(QWizardPage):
 
     def _set_first_run(self, first: bool) -> None:
         self.first_run = first
-        for w in (self.welcome, self.password_again, self._again_label, self.create_button):
+        for w in (self.welcome, self.password_again, self._again_label, self.create_button, self.password_rules):
             w.setVisible(first)
+        self.password.setPlaceholderText(texts.PASSWORD_PLACEHOLDER if first else "")
         self.sign_in_button.setVisible(not first)
 
     # --- signing in ---------------------------------------------------------------------------
@@ -152,6 +165,9 @@ class SignInPage(QWizardPage):
         self.state.session = session
         show_message(self.status, texts.SIGNIN_OK.format(name=session.account_name))
         self.completeChanged.emit()
+        self.ops.op(remember_account, self.state.data_dir.root, session.account_name).failure(
+            lambda exc: log.warning("could not record the account last used: %s", exc)
+        ).run_in_background()
         if self.keyring_usable and self.remember.isChecked():
             self.ops.start(keyring_store.save_password(self.ops, str(self.state.data_dir.root), name, password))
 

@@ -53,7 +53,13 @@ def test_first_run_creates_the_data_dir_and_account(qtbot, make_wizard, tmp_path
     page = w.currentPage()
     qtbot.waitUntil(lambda: page.first_run and page.create_button.isVisible(), timeout=5000)
     assert "no repository yet" in page.welcome.text()
+    assert page.password_rules.isVisible() and "at least 4 characters" in page.password_rules.text()
+    assert page.name.text() == ""  # never the system's user name
     page.name.setText("newcomer")
+    page.password.setText("abc")
+    page.password_again.setText("abc")
+    page.submit()
+    qtbot.waitUntil(lambda: "too short" in page.status.text(), timeout=10000)  # the rule shown is the engine's
     page.password.setText("s3cret!")
     page.password_again.setText("typo")
     page.submit()
@@ -62,6 +68,41 @@ def test_first_run_creates_the_data_dir_and_account(qtbot, make_wizard, tmp_path
     page.submit()
     qtbot.waitUntil(page.isComplete, timeout=10000)
     assert has_accounts(DataDir(root))
+
+
+def test_a_sign_in_error_is_shown_as_an_error(qtbot, wizard):
+    sign_in(qtbot, wizard, password="wrong")
+    status = wizard.currentPage().status
+    assert status.text().startswith("⚠") and "color" in status.styleSheet()
+    assert status.accessibleDescription().startswith("Problem:")
+    assert not wizard.currentPage().password_rules.isVisible()  # the rules are for a new password only
+    sign_in(qtbot, wizard)
+    assert not status.text().startswith("⚠") and status.styleSheet() == ""
+
+
+def test_the_account_last_used_on_this_data_dir_is_offered(qtbot, make_wizard, data_dir, no_keyring, monkeypatch):
+    import json
+
+    from gui.last_account import state_file
+
+    monkeypatch.delenv("INPLACE_USER")
+    monkeypatch.setattr("getpass.getuser", lambda: "root")
+    first = make_wizard()
+    page = first.currentPage()
+    qtbot.waitUntil(lambda: first.state.data_dir is not None, timeout=5000)
+    assert page.name.text() == "" and page.name.hasFocus()  # never the system's user name
+    sign_in(qtbot, first)
+    qtbot.waitUntil(state_file().exists, timeout=5000)
+    assert json.loads(state_file().read_text()) == {str(data_dir.root): "alice"}  # a name, never a password
+    assert PASSWORD not in state_file().read_text()
+    second = make_wizard()
+    page2 = second.currentPage()
+    qtbot.waitUntil(lambda: second.state.data_dir is not None, timeout=5000)
+    assert page2.name.text() == "alice" and page2.password.hasFocus()
+    state_file().write_text("{not json")  # a broken file is ignored, not an error
+    third = make_wizard()
+    qtbot.waitUntil(lambda: third.state.data_dir is not None, timeout=5000)
+    assert third.currentPage().name.text() == ""
 
 
 def test_data_page_needs_something_to_import(qtbot, wizard, tmp_path):
