@@ -18,8 +18,8 @@ from dataclasses import asdict, dataclass
 
 from engine import checkpoints
 from engine.allocation import Allocated, allocate
-from engine.catalog.store.accounts import AccountRef
 from engine.catalog.registration import keep_results, register
+from engine.catalog.store.accounts import AccountRef
 from engine.checks import CheckReport, refuse_on_errors, run_checks
 from engine.checksums import DEFAULT_ALGORITHM, get_algorithm
 from engine.containers import Target, resolve_target
