@@ -28,6 +28,9 @@ class FilesetPlan:
     format: str | None = None  # the format family, e.g. "OME-TIFF", "PerkinElmer Operetta"
     kind: FilesetKind = FilesetKind.SINGLE
     problems: list[str] = field(default_factory=list)  # e.g. a member of the set is missing
+    # Worth telling but not blocking: e.g. a plate image its index names is missing, which Bio-Formats
+    # reads around (a blank plane), so the plate still imports and opens.
+    notes: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)  # members named outside the selection, or not files
     title: str | None = None  # overrides the name, e.g. the .zarr folder rather than a file in it
 
@@ -101,6 +104,7 @@ class Members:
         self.files: dict[str, SourceFile] = {}
         self.problems: list[str] = []
         self.refused: list[str] = []
+        self.notes: list[str] = []
         self._failed: set[str] = set()  # reported once, however many members name it
 
     def add(self, path: str, required: bool = True) -> bool:
@@ -131,6 +135,23 @@ class Members:
         for path in paths:
             self.add(path, required)
 
+    def add_tolerated(self, paths: Iterable[str], what: str = "image") -> None:
+        """Members the set names but can do without (Bio-Formats reads a blank plane for a missing plate
+        image): taken when present, else noted once each, without blocking the import."""
+        missing = []
+        for path in paths:
+            path = os.path.normpath(path)
+            if path not in self._failed and not self.add(path, required=False) and path not in self._failed:
+                self._failed.add(path)
+                missing.append(os.path.basename(path))
+        if missing:
+            shown = ", ".join(missing[:3]) + (f" and {len(missing) - 3} more" if len(missing) > 3 else "")
+            self.notes.append(
+                f"{os.path.basename(self.owner)} names {len(missing)} {what} file{'s' if len(missing) > 1 else ''} "
+                f"that {'do' if len(missing) > 1 else 'does'} not exist ({shown}); the rest is imported and "
+                "those planes will read as blank"
+            )
+
     def plan(self, rule: GroupingRule, title: str | None = None, kind: FilesetKind | None = None) -> FilesetPlan:
         """The fileset, in the order the members were added; takes them out of the unclaimed files."""
         for path in self.files:
@@ -142,6 +163,7 @@ class Members:
             kind=kind or rule.kind,
             problems=self.problems,
             refused=self.refused,
+            notes=self.notes,
             title=title,
         )
 

@@ -88,7 +88,9 @@ class OperettaRule(AnchoredRule):
                     )
             elif not name.lower().endswith(".tiff") and path != anchor:
                 members.add(path, required=False)
-        members.add_all(os.path.join(images, url) for url in _xml_texts(anchor, "URL"))
+        # Bio-Formats' OperettaReader lists only the named TIFFs that exist and reads a missing one as a
+        # blank plane, so a missing image is a note, not a reason to refuse the plate.
+        members.add_tolerated(os.path.join(images, url) for url in _xml_texts(anchor, "URL"))
 
 
 class CellVoyagerRule(AnchoredRule):
@@ -201,4 +203,5 @@ class InCellRule(AnchoredRule):
                 el.clear()
         except (ET.ParseError, OSError):
             members.problems.append(f"{os.path.basename(anchor)} could not be read as InCell XML")
-        members.add_all(os.path.join(folder, n) for n in names if n)
+        # InCellReader lists the named images and thumbnails that exist and reads a missing image as blank.
+        members.add_tolerated(os.path.join(folder, n) for n in names if n)

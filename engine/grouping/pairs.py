@@ -100,22 +100,52 @@ class AnalyzeRule(AnchoredRule):
             members.add(img)
 
 
+def _ini_value(path: str, key: str) -> str | None:
+    """The value of `key` in an Olympus FluoView INI file (UTF-16 with a byte-order mark, or 8-bit),
+    without its quotes; None when the file cannot be read or has no such key."""
+    try:
+        with open(path, "rb") as f:
+            raw = f.read(1 << 20)
+    except OSError:
+        return None
+    text = raw.decode("utf-16", "replace") if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else raw.decode("latin-1")
+    for line in text.splitlines():
+        name, sep, value = line.partition("=")
+        if sep and name.strip() == key:
+            return value.strip().strip('"')
+    return None
+
+
 class OifRule(AnchoredRule):
-    """Olympus FluoView `.oif` with every file of its `<name>.oif.files/` folder."""
+    """Olympus FluoView `.oif` with its `<name>.oif.files/` folder, as Bio-Formats' FV1000Reader lists it:
+    the folder's `.pty`, `.roi` and `.lut` files, and the TIFF each `.pty` names (DataName). Other files
+    there, such as the thumbnail `.bmp`, are not part of the set (Bio-Formats opens them on their own)."""
 
     format = "Olympus FluoView OIF"
     kind = FilesetKind.MULTI_FILE
+    METADATA = (".pty", ".roi", ".lut")
 
     def anchor_of(self, path: str) -> str | None:
         if path.lower().endswith(".oif"):
             return path
         folder = os.path.dirname(path)
-        if folder.lower().endswith(".oif.files"):
+        if folder.lower().endswith(".oif.files") and path.lower().endswith((*self.METADATA, ".tif")):
             return folder[: -len(".files")]
         return None
 
     def add_members(self, anchor: str, members: Members) -> None:
-        members.add_all(_files_below(anchor + ".files", depth=1))
+        folder = anchor + ".files"
+        names = listdir(folder)
+        metadata = [n for n in names if n.lower().endswith(self.METADATA)]
+        members.add_all(os.path.join(folder, n) for n in metadata)
+        for pty in (n for n in metadata if n.lower().endswith(".pty")):
+            path = os.path.join(folder, pty)
+            data = _ini_value(path, "DataName") if is_regular_file(path) else None
+            tiff = os.path.basename((data or pty).replace("\\", "/"))
+            if tiff.lower().endswith(".pty"):
+                tiff = tiff[: -len(".pty")] + ".tif"
+            if tiff.lower().endswith(".tif"):  # a thumbnail's .pty names a .bmp, left out
+                members.add(os.path.join(folder, tiff), required=data is not None)
 
 
 class VsiRule(AnchoredRule):

@@ -32,6 +32,9 @@ FOLDERS = [
     "generated/micromanager",
     "generated/ome-tiff-renamed",
     "generated/dicom",
+    "generated/dicomdir",
+    "generated/oif",
+    "generated/incell",
 ]
 
 # Where we group differently from Bio-Formats 7.3.1, and why. Each entry: the formats whose filesets
@@ -39,8 +42,6 @@ FOLDERS = [
 DIFFERENCES = {
     "OME-Zarr": "this Bio-Formats has no Zarr reader (it lives in a separate plugin): it calls the "
     "metadata unknown and reads no chunk; we import the .zarr folder as one image",
-    "DICOM": "Bio-Formats 7.3.1 opens each generated slice as its own image; the issue asks for one "
-    "fileset per series (same SeriesInstanceUID in a folder), which is what OMERO users expect",
 }
 
 

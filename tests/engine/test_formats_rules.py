@@ -22,11 +22,12 @@ SETS = [
     (GEN / "ics", "ICS", 2, "stack.ids"),
     (GEN / "micromanager", "Micro-Manager", 3, "img_000000000_GFP_000.tif"),
     (LAYOUT / "mirax", "3DHISTECH MIRAX", 4, "slide/Index.dat"),
-    (LAYOUT / "oif", "Olympus FluoView OIF", 4, "cells.oif.files/s_C001.pty"),
+    (GEN / "oif", "Olympus FluoView OIF", 7, "cells.oif.files/s_C001Z002.tif"),
     (LAYOUT / "vsi", "cellSens VSI", 2, "_slide_/stack1/frame_t.ets"),
     (LAYOUT / "czi", "Zeiss CZI", 3, "scan (2).czi"),
     (LAYOUT / "lei", "Leica LEI", 3, "series_z001.tif"),
-    (LAYOUT / "incell", "GE InCell", 4, "A - 1(fld 1 wv FITC).tif"),
+    (GEN / "incell", "GE InCell", 5, "A - 1(fld 1 wv FITC - FITC).tif"),
+    (GEN / "dicomdir", "DICOM", 4, None),
 ]
 
 
@@ -53,6 +54,43 @@ def test_a_member_outside_the_selection_is_refused_not_taken():
     (fs,) = group_files(scan([tiff]).files).filesets
     assert fs.format == "PerkinElmer Operetta" and len(fs.files) == 3
     assert any("Unnamed.xml" in r and "outside the selected folders" in r for r in fs.refused)
+
+
+def test_a_missing_plate_image_is_a_note_and_the_plate_still_imports(tmp_path):
+    """Bio-Formats' OperettaReader and InCellReader list only the named images that exist and read a
+    missing one as a blank plane: the set loses that file, is not refused, and says what is missing."""
+    import shutil
+
+    plate = tmp_path / "operetta"
+    shutil.copytree(SAMPLES / "hcs/operetta/operetta_plate", plate)
+    (plate / "Images" / "r03c03f02p01-ch1sk1fk1fl1.tiff").unlink()
+    (fs,) = group_files(scan([plate]).files).filesets
+    assert (fs.format, len(fs.files), fs.problems) == ("PerkinElmer Operetta", 3, [])
+    assert len(fs.notes) == 1 and "r03c03f02p01-ch1sk1fk1fl1.tiff" in fs.notes[0] and "blank" in fs.notes[0]
+
+    incell = tmp_path / "incell"
+    shutil.copytree(GEN / "incell", incell)
+    (incell / "A - 1(fld 1 wv FITC - FITC).tif").unlink()
+    (incell / "A - 1(fld 1 wv FITC - FITC)_thumb.tif").unlink()
+    (fs,) = group_files(scan([incell]).files).filesets
+    assert (fs.format, len(fs.files), fs.problems) == ("GE InCell", 3, [])
+    assert fs.notes and "2 image files" in fs.notes[0]
+
+
+def test_oif_lists_what_fv1000_reads_and_needs_every_plane(tmp_path):
+    """The thumbnail .bmp is not in the set (Bio-Formats opens it as an image of its own); a plane TIFF
+    that a .pty names is required: without it Bio-Formats cannot open the image at all."""
+    import shutil
+
+    grouped = group_files(scan([GEN / "oif"]).files).filesets
+    oif = next(fs for fs in grouped if fs.format == "Olympus FluoView OIF")
+    assert "s_Thumb.bmp" not in {os.path.basename(f.path) for f in oif.files}
+    assert any(fs.format == "Windows Bitmap" for fs in grouped)
+    broken = tmp_path / "oif"
+    shutil.copytree(GEN / "oif", broken)
+    (broken / "cells.oif.files" / "s_C001Z002.tif").unlink()
+    oif = next(fs for fs in group_files(scan([broken]).files).filesets if fs.format == "Olympus FluoView OIF")
+    assert oif.problems and "s_C001Z002.tif" in oif.problems[0]
 
 
 def test_dicom_series_and_pairs():

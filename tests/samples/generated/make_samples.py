@@ -16,36 +16,61 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 
 
-def dicom(root: Path) -> None:
-    """Two series of three slices in one folder, written with pydicom."""
+def _dicom_slice(series: int, instance: int, series_uid: str):
+    """One Secondary Capture slice of 32 x 32 uint16, the way Bio-Formats groups a series: same
+    SeriesNumber, AcquisitionDate and AcquisitionTime, SOPInstanceUIDs that differ only in their last two
+    parts, an InstanceNumber and an ImageType; each file at least 1 KiB (Bio-Formats' DICOM check reads
+    1024 bytes and passes over shorter files when it looks for the other slices)."""
     import pydicom
     from pydicom.dataset import FileMetaDataset
-    from pydicom.uid import ExplicitVRLittleEndian, generate_uid
+    from pydicom.uid import ExplicitVRLittleEndian
+
+    prefix = "1.2.826.0.1.3680043.8.498."
+    meta = FileMetaDataset()
+    meta.MediaStorageSOPClassUID = "1.2.840.10008.5.1.4.1.1.7"
+    meta.MediaStorageSOPInstanceUID = f"{prefix}{series}.7.{instance}"  # same but for the last parts
+    meta.TransferSyntaxUID = ExplicitVRLittleEndian
+    ds = pydicom.Dataset()
+    ds.file_meta = meta
+    ds.SOPClassUID = meta.MediaStorageSOPClassUID
+    ds.SOPInstanceUID = meta.MediaStorageSOPInstanceUID
+    ds.StudyInstanceUID = f"{prefix}1"
+    ds.SeriesInstanceUID = series_uid
+    ds.StudyID, ds.SeriesNumber, ds.InstanceNumber = "1", series, instance
+    ds.AcquisitionDate, ds.AcquisitionTime = "20240101", f"1200{series:02d}"
+    ds.StudyDate, ds.StudyTime = "20240101", "120000"
+    ds.Modality, ds.PatientName, ds.PatientID = "OT", "Sample^Generated", "generated"
+    ds.ImageType = ["ORIGINAL", "PRIMARY"]
+    ds.Rows = ds.Columns = 32
+    ds.SamplesPerPixel, ds.PhotometricInterpretation = 1, "MONOCHROME2"
+    ds.BitsAllocated, ds.BitsStored, ds.HighBit, ds.PixelRepresentation = 16, 16, 15, 0
+    ds.PixelData = np.full((32, 32), instance, np.uint16).tobytes()
+    return ds
+
+
+def dicom(root: Path) -> None:
+    """Two series of three slices each, in one folder, written with pydicom."""
+    from pydicom.uid import generate_uid
 
     root.mkdir(parents=True)
-    prefix = "1.2.826.0.1.3680043.8.498."
     for series in (1, 2):
-        series_uid = generate_uid(prefix=prefix)
+        series_uid = generate_uid(prefix="1.2.826.0.1.3680043.8.498.")
         for instance in (1, 2, 3):
-            meta = FileMetaDataset()
-            meta.MediaStorageSOPClassUID = "1.2.840.10008.5.1.4.1.1.7"
-            meta.MediaStorageSOPInstanceUID = f"{prefix}{series}.7.{instance}"  # same but for the last parts
-            meta.TransferSyntaxUID = ExplicitVRLittleEndian
-            ds = pydicom.Dataset()
-            ds.file_meta = meta
-            ds.SOPClassUID = meta.MediaStorageSOPClassUID
-            ds.SOPInstanceUID = meta.MediaStorageSOPInstanceUID
-            ds.StudyInstanceUID = f"{prefix}1"
-            ds.SeriesInstanceUID = series_uid
-            ds.SeriesNumber = series
-            ds.InstanceNumber = instance
-            ds.AcquisitionDate, ds.AcquisitionTime = "20240101", f"1200{series:02d}"
-            ds.Modality, ds.PatientName = "OT", "Sample^Generated"
-            ds.Rows = ds.Columns = 8
-            ds.SamplesPerPixel, ds.PhotometricInterpretation = 1, "MONOCHROME2"
-            ds.BitsAllocated, ds.BitsStored, ds.HighBit, ds.PixelRepresentation = 16, 16, 15, 0
-            ds.PixelData = np.full((8, 8), instance, np.uint16).tobytes()
+            ds = _dicom_slice(series, instance, series_uid)
             ds.save_as(root / f"series{series}_slice{instance}.dcm", enforce_file_format=True)
+
+
+def dicomdir(root: Path) -> None:
+    """A DICOM file-set: DICOMDIR and one series of three slices in pydicom's PT*/ST*/SE*/IM* folders."""
+    from pydicom.fileset import FileSet
+    from pydicom.uid import generate_uid
+
+    root.mkdir(parents=True)
+    fs = FileSet()
+    series_uid = generate_uid(prefix="1.2.826.0.1.3680043.8.498.")
+    for instance in (1, 2, 3):
+        fs.add(_dicom_slice(3, instance, series_uid))
+    fs.write(root)
 
 
 def nifti_pair(root: Path) -> None:
@@ -176,18 +201,157 @@ def renamed_ome_tiff(root: Path) -> None:
     tifffile.imwrite(root / "renamed.ome.tif", np.zeros((8, 8), np.uint8), description=xml, metadata=None)
 
 
+def _utf16_ini(path: Path, tables: dict[str, dict[str, object]]) -> None:
+    """An Olympus FluoView INI file: UTF-16 little-endian with a byte-order mark, CRLF lines, quoted strings."""
+    lines = []
+    for table, values in tables.items():
+        lines.append(f"[{table}]")
+        lines += [f'{k}="{v}"' if isinstance(v, str) else f"{k}={v}" for k, v in values.items()]
+    path.write_bytes("\r\n".join(lines + [""]).encode("utf-16"))
+
+
+def _bmp(path: Path, grey: np.ndarray) -> None:
+    """An 8-bit greyscale Windows bitmap (BITMAPINFOHEADER, 256-entry palette, rows bottom-up)."""
+    import struct
+
+    height, width = grey.shape
+    stride = (width + 3) // 4 * 4
+    rows = b"".join(row.tobytes().ljust(stride, b"\0") for row in grey[::-1])
+    palette = bytes(b for i in range(256) for b in (i, i, i, 0))
+    offset = 14 + 40 + len(palette)
+    info = struct.pack("<IiiHHIIiiII", 40, width, height, 1, 8, 0, len(rows), 2835, 2835, 256, 0)
+    path.write_bytes(b"BM" + struct.pack("<IHHI", offset + len(rows), 0, 0, offset) + info + palette + rows)
+
+
+def oif(root: Path) -> None:
+    """An Olympus FluoView FV1000 OIF set: `cells.oif` (UTF-16 INI) names one .pty file per plane in
+    `cells.oif.files/`; each .pty names its TIFF (DataName); one LUT of 65536 BGRA entries. One channel,
+    two Z planes, 16 x 16 uint16. Laid out as Bio-Formats' FV1000Reader reads it."""
+    import tifffile
+
+    files = root / "cells.oif.files"
+    files.mkdir(parents=True)
+    codes = ["X", "Y", "C", "Z", "T", "A", "L", "P", "Q"]
+    sizes = {"X": 16, "Y": 16, "C": 1, "Z": 2}
+    ends = {"X": 8.0, "Y": 8.0, "Z": 1000.0}
+    tables: dict[str, dict[str, object]] = {
+        "Version Info": {"FileVersion": "2.0.0.0", "SystemName": "FV1000", "SystemVersion": "2.0.0.0"},
+        "ProfileSaveInfo": {
+            "IniFileName0": "cells.oif.files\\s_C001Z001.pty",
+            "IniFileName1": "cells.oif.files\\s_C001Z002.pty",
+            "IniFileNameThumb": "cells.oif.files\\s_Thumb.pty",
+            "LutFileName0": "cells.oif.files\\s_LUT1.lut",
+        },
+    }
+    for i, code in enumerate(codes):
+        tables[f"Axis {i} Parameters Common"] = {
+            "AxisCode": code,
+            "MaxSize": sizes.get(code, 0),
+            "StartPosition": 0.0,
+            "EndPosition": ends.get(code, 0.0),
+            "UnitName": "um" if code in "XY" else "nm" if code == "Z" else "",
+        }
+    tables["Reference Image Parameter"] = {
+        "ImageDepth": 2,
+        "ValidBitCounts": 12,
+        "WidthConvertValue": 0.5,
+        "HeightConvertValue": 0.5,
+        "WidthUnit": "um",
+        "HeightUnit": "um",
+    }
+    tables["Laser 0 Parameters"] = {
+        "Laser Enable": 1,
+        "LaserWavelength": 405,
+        "ImageCaputreDate": "'2024-01-01 12:00:00'",
+    }
+    _utf16_ini(root / "cells.oif", tables)
+    for z in (1, 2):
+        plane = f"s_C001Z{z:03d}"
+        pty: dict[str, dict[str, object]] = {
+            "Acquisition Parameters Common": {"ValidBitCounts": 12, "Magnification": 60.0},
+            "File Info": {"DataName": f"{plane}.tif"},
+        }
+        for i, code in enumerate(codes):
+            axis: dict[str, object] = {"AxisCode": code, "Number": sizes.get(code, 1)}
+            if code in "ZT":
+                axis["AbsPositionValue"] = (z - 1) * 1000.0 if code == "Z" else 0.0
+            if code == "P":
+                axis["AbsPositionValueX"], axis["AbsPositionValueY"] = 0.0, 0.0
+            pty[f"Axis {i} Parameters"] = axis
+        _utf16_ini(files / f"{plane}.pty", pty)
+        tifffile.imwrite(files / f"{plane}.tif", np.full((16, 16), z * 100, np.uint16))
+    _utf16_ini(files / "s_Thumb.pty", {"File Info": {"DataName": "s_Thumb.bmp"}})
+    _bmp(files / "s_Thumb.bmp", np.full((4, 4), 128, np.uint8))
+    lut = np.zeros((65536, 4), np.uint8)  # blue, green, red, unused: a grey ramp
+    lut[:, :3] = (np.arange(65536) >> 8)[:, None]
+    header = "\r\n".join(["[LUT Ini File Info]", 'FileName="s_LUT1.lut"', "[ColorLUTData]", ""])
+    (files / "s_LUT1.lut").write_bytes(header.encode("utf-16") + lut.tobytes())
+
+
+def incell(root: Path) -> None:
+    """A GE InCell Analyzer plate: `plate.xdce` (XML) naming one TIFF per channel of well A1, field 1,
+    each with a thumbnail TIFF. Laid out as Bio-Formats' InCellReader reads it."""
+    import tifffile
+
+    root.mkdir(parents=True)
+    waves = ("DAPI", "FITC")
+    images = []
+    for c, wave in enumerate(waves):
+        name = f"A - 1(fld 1 wv {wave} - {wave})"
+        tifffile.imwrite(root / f"{name}.tif", np.full((16, 16), c, np.uint16))
+        tifffile.imwrite(root / f"{name}_thumb.tif", np.zeros((4, 4), np.uint8))
+        images.append(
+            f'  <Image filename="{name}.tif" thumbnail="{name}_thumb.tif" acquisition_time_ms="{c * 100}">\n'
+            f'   <Identifier field_index="0" z_index="0" wave_index="{c}" time_index="0"/>\n'
+            '   <Row number="1"/>\n   <Column number="1"/>\n'
+            '   <PlatePosition_um x="14380.0" y="11240.0"/>\n   <FocusPosition z="6120.5"/>\n'
+            '   <ExposureTime unit="s" time="0.1"/>\n'
+            f'   <MinMaxMean wave_index="{c}" min="{c}" max="{c}" mean="{c}.0"/>\n'
+            "  </Image>"
+        )
+    wavelengths = "".join(
+        f'   <Wavelength index="{c}" fusion_wave="false" imaging_mode="2-D">'
+        f'<ExcitationFilter name="{w}" wavelength="{405 + 83 * c}"/>'
+        f'<EmissionFilter name="{w}" wavelength="{455 + 70 * c}"/></Wavelength>\n'
+        for c, w in enumerate(waves)
+    )
+    xml = (
+        '<?xml version="1.0" encoding="ISO-8859-1"?>\n'
+        '<ImageStack version="1.0">\n'
+        ' <Creator version="4.0">IN Cell Analyzer 2000</Creator>\n'
+        " <AutoLeadAcquisitionProtocol>\n"
+        "  <UserComment>Generated sample for the in-place import tests: one well, one field, two "
+        "channels, 16 x 16 pixels. The reader looks for its magic words in the first 2048 bytes and "
+        "wants a file at least that long, as every real .xdce file is.</UserComment>\n"
+        '  <Microscope name="IN Cell Analyzer 2000" serial_number="0"/>\n'
+        '  <ObjectiveCalibration objective_name="10X/0.45, Plan Apo" magnification="10" '
+        'numerical_aperture="0.45" refractive_index="1" pixel_width="0.65" pixel_height="0.65"/>\n'
+        '  <Camera name="generated"><Size width="16" height="16"/></Camera>\n'
+        f'  <Wavelengths number="{len(waves)}">\n{wavelengths}  </Wavelengths>\n'
+        '  <ZDimensionParameters number_of_slices="1"/>\n'
+        '  <TimeSchedule enabled="false"/>\n'
+        "  <PlateMap>\n"
+        '   <Plate rows="8" columns="12" name="generated"/>\n'
+        '   <NamingRows begin="A"/>\n   <NamingColumns begin="1"/>\n'
+        '   <Wells number="1"><Well><Row number="1"/><Column number="1"/></Well></Wells>\n'
+        '   <Fields number="1"><offset_point x="0" y="0"/></Fields>\n'
+        "  </PlateMap>\n"
+        " </AutoLeadAcquisitionProtocol>\n"
+        f' <Images number="{len(waves)}">\n' + "\n".join(images) + "\n </Images>\n"
+        "</ImageStack>\n"
+    )
+    (root / "plate.xdce").write_text(xml, encoding="latin-1")
+
+
 def by_layout(root: Path) -> None:
-    """Formats no Python library writes, laid out as their documentation describes (bytes are placeholders):
-    Bio-Formats cannot open these, so only our rules are checked on them."""
+    """Binary formats no Python library writes (MIRAX, cellSens VSI/ETS, multi-part CZI, Leica LEI), laid
+    out as their documentation describes with placeholder bytes: Bio-Formats cannot open these, so only
+    our rules are checked on them (tests/samples/README.md says why each cannot be generated)."""
     root.mkdir(parents=True)
     (root / "mirax" / "slide").mkdir(parents=True)
     (root / "mirax" / "slide.mrxs").write_bytes(b"placeholder")
     for name in ("Slidedat.ini", "Index.dat", "Data0000.dat"):
         (root / "mirax" / "slide" / name).write_bytes(b"placeholder")
-    (root / "oif" / "cells.oif.files").mkdir(parents=True)
-    (root / "oif" / "cells.oif").write_bytes(b"placeholder")
-    for name in ("s_C001.tif", "s_C001.pty", "cells.lut"):
-        (root / "oif" / "cells.oif.files" / name).write_bytes(b"placeholder")
     (root / "vsi" / "_slide_" / "stack1").mkdir(parents=True)
     (root / "vsi" / "slide.vsi").write_bytes(b"placeholder")
     (root / "vsi" / "_slide_" / "stack1" / "frame_t.ets").write_bytes(b"placeholder")
@@ -197,29 +361,28 @@ def by_layout(root: Path) -> None:
     (root / "lei").mkdir()
     for name in ("series.lei", "series_z000.tif", "series_z001.tif"):
         (root / "lei" / name).write_bytes(b"placeholder")
-    (root / "incell").mkdir()
-    (root / "incell" / "plate.xdce").write_text(
-        '<ImageStack><Images number="2">'
-        '<Image filename="A - 1(fld 1 wv DAPI).tif" thumbnail="A - 1(fld 1 wv DAPI)_thumb.tif"/>'
-        '<Image filename="A - 1(fld 1 wv FITC).tif"/></Images></ImageStack>'
-    )
-    for name in ("A - 1(fld 1 wv DAPI).tif", "A - 1(fld 1 wv DAPI)_thumb.tif", "A - 1(fld 1 wv FITC).tif"):
-        (root / "incell" / name).write_bytes(b"placeholder")
 
 
 MAKERS = {
     "dicom": dicom,
+    "dicomdir": dicomdir,
     "nifti": nifti_pair,
     "deltavision": deltavision,
     "ics": ics,
     "metaxpress": metaxpress,
     "micromanager": micromanager,
     "ome-tiff-renamed": renamed_ome_tiff,
+    "oif": oif,
+    "incell": incell,
     "layout-only": by_layout,
 }
 
 if __name__ == "__main__":
+    import sys
+
     for name, make in MAKERS.items():
+        if sys.argv[1:] and name not in sys.argv[1:]:  # e.g. `make_samples.py oif incell` writes only those
+            continue
         shutil.rmtree(HERE / name, ignore_errors=True)
         (HERE / name).parent.mkdir(exist_ok=True)
         make(HERE / name)
