@@ -7,6 +7,7 @@ a personal data dir under the user's data directory is used: the embedded defaul
 
 from __future__ import annotations
 
+import json
 import os
 import tomllib
 from dataclasses import dataclass, field
@@ -87,6 +88,105 @@ class Settings:
                 f"Known settings are: {', '.join(known)}.",
             )
         return cls(template=repo.get("template", DEFAULT_TEMPLATE), policy=Policy(**policy_raw))
+
+
+POLICY_CHOICES = {"temporary_storage": ("error", "warning", "allow"), "writable_sources": ("warning", "error", "allow")}
+
+
+def _toml_value(value) -> str:
+    """One policy value written as TOML (the policy holds only these types)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)  # a JSON string is a valid TOML basic string
+    return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+
+
+def _check_policy_value(name: str, value, default) -> None:
+    allowed = POLICY_CHOICES.get(name)
+    if allowed and value not in allowed:
+        raise UsageError(f"The policy setting {name} cannot be {value!r}.", f"Use one of: {', '.join(allowed)}.")
+    if isinstance(default, list):
+        if not isinstance(value, list | tuple) or not all(isinstance(v, str) and v for v in value):
+            raise UsageError(f"The policy setting {name} must be a list of names.")
+    elif type(value) is not type(default):
+        raise UsageError(f"The policy setting {name} must be {type(default).__name__}, not {value!r}.")
+
+
+def update_policy(data_dir: Path, changes: dict) -> Policy:
+    """Change settings in the [policy] table of <data dir>/settings.toml, leaving the rest of the file
+    (comments included) as it was; the file is replaced in one step and read back before it counts."""
+    defaults = Policy()
+    for name, value in changes.items():
+        if name not in Policy.__dataclass_fields__:
+            raise UsageError(f"There is no policy setting {name}.", f"Known settings are: {', '.join(vars(defaults))}.")
+        _check_policy_value(name, value, getattr(defaults, name))
+    path = data_dir / SETTINGS_FILE
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        text = ""
+    lines = _with_policy(text.splitlines(), {k: _toml_value(v) for k, v in changes.items()})
+    new_text = "\n".join(lines) + "\n"
+    tomllib.loads(new_text)  # never write a file that would not read back
+    partial = path.with_name(path.name + ".part")
+    partial.write_text(new_text, encoding="utf-8")
+    if path.exists():
+        os.chmod(partial, path.stat().st_mode & 0o7777)
+    os.replace(partial, path)
+    return Settings.load(data_dir).policy
+
+
+def _with_policy(lines: list[str], values: dict[str, str]) -> list[str]:
+    """The file's lines with `values` set in its [policy] table (added at its end, or as a new table)."""
+    out: list[str] = []
+    left = dict(values)
+    in_policy = False
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        header = line.strip()
+        if header.startswith("[") and not header.startswith("[["):
+            if in_policy:  # leaving the table: what was not there yet goes at its end
+                _append(out, left)
+            in_policy = header.split("#")[0].strip() == "[policy]"
+        key = line.split("=", 1)[0].strip() if in_policy and "=" in line else ""
+        if key in left:
+            value_lines = [line]  # a value may span lines (an array): take lines until it parses
+            while not _parses(value_lines) and i + 1 < len(lines):
+                i += 1
+                value_lines.append(lines[i])
+            out.append(f"{key} = {left.pop(key)}")
+        else:
+            out.append(line)
+        i += 1
+    if in_policy:
+        _append(out, left)
+    elif left:
+        out += ["", "[policy]"]
+        _append(out, left)
+    return out
+
+
+def _append(out: list[str], left: dict[str, str]) -> None:
+    """Add the settings not found in the table at its end, before the blank lines that close it."""
+    blanks = 0
+    while out and not out[-1].strip():
+        out.pop()
+        blanks += 1
+    out.extend(f"{k} = {v}" for k, v in left.items())
+    out.extend([""] * blanks)
+    left.clear()
+
+
+def _parses(lines: list[str]) -> bool:
+    try:
+        tomllib.loads("\n".join(lines))
+    except tomllib.TOMLDecodeError:
+        return False
+    return True
 
 
 DEFAULT_SETTINGS_TEXT = """\

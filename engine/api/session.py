@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import replace
+from pathlib import Path
 
 from engine import accounts, jobs, recovery
 from engine.api.importing import Prepared, checks_for
@@ -15,6 +16,7 @@ from engine.catalog import store
 from engine.catalog.store import AccountRef
 from engine.checks import CheckReport
 from engine.checksums import get_algorithm
+from engine.config import SETTINGS_FILE, Policy, update_policy
 from engine.consistency import ConsistencyReport, check_repository
 from engine.containers import list_containers
 from engine.datadir import DataDir
@@ -52,6 +54,26 @@ class Session:
 
     def add_account(self, name: str, password: str, admin: bool = False) -> None:
         accounts.create_account(self.data_dir, name, password, admin, by=self.account)
+
+    # --- the data dir's policy --------------------------------------------------------------------
+
+    @property
+    def policy(self) -> Policy:
+        """The data dir's policy as the checks apply it now."""
+        return self.data_dir.settings.policy
+
+    @property
+    def settings_file(self) -> Path:
+        """Where the policy is kept: the data dir's settings.toml, [policy] table."""
+        return self.data_dir.root / SETTINGS_FILE
+
+    def set_policy(self, **changes) -> Policy:
+        """Change settings of the data dir's policy (administrators only), e.g.
+        `set_policy(temporary_storage="warning")`. The next checks and imports follow it at once."""
+        require_admin(self.account, "change the data dir's policy")
+        update_policy(self.data_dir.root, changes)
+        self.data_dir.__dict__.pop("settings", None)  # DataDir.settings is cached: read the file again
+        return self.policy
 
     # --- listings ----------------------------------------------------------------------------------
 
