@@ -62,17 +62,15 @@ def run_jobs(args) -> int:
         for line in report.kept:
             say(f"Kept {line}.")
         return 0
-    if args.resume:
+    if args.resume or args.retry:
         from engine.cli.import_cmd import import_with_progress
 
-        prepared = session.resume(args.resume)
-        say(f"Job {args.resume}: importing what it did not finish; no original will be deleted.")
-        return import_with_progress(prepared, args)
-    if args.retry:
-        from engine.cli.import_cmd import import_with_progress
-
-        prepared = session.retry(args.retry)
-        say(f"Job {args.retry}: importing again the {count(prepared.plan.file_count, 'file')} it did not import.")
+        if args.resume:
+            prepared = session.resume(args.resume)
+            say(f"Job {args.resume}: importing what it did not finish; no original will be deleted.")
+        else:
+            prepared = session.retry(args.retry)
+            say(f"Job {args.retry}: importing again the {count(prepared.plan.file_count, 'file')} it did not import.")
         return import_with_progress(prepared, args)
     if args.check:
         return _check_repository(session, args)
