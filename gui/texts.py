@@ -99,6 +99,28 @@ ADVANCED = "Advanced"
 CHECKSUM = "Checksum algorithm"
 MAKE_READ_ONLY = "Make the originals read-only after the import (protects them from accidental edits)"
 WHAT_TO_DO = "What to do: {hint}"
+POLICY_DECIDES = (
+    "Why: this repository's rules say that files in {paths}, or on {types} file systems, are on temporary "
+    "storage, and that ln_s must {level} them. These rules are the settings temporary_storage, "
+    "temporary_paths and temporary_fs_types in the [policy] section of {file}."
+)
+POLICY_DECIDES_LEVEL = {"error": "refuse", "warning": "warn about", "allow": "allow"}
+POLICY_ADMIN_ONLY = "Only an administrator of this repository can change these rules; ask yours if they are wrong here."
+CHANGE_POLICY = "Change these rules…"
+POLICY_DIALOG_TITLE = "Rules about temporary storage"
+POLICY_DIALOG_TEXT = (
+    "ln_s leaves the files where they are and links to them, so files on temporary storage would be lost "
+    "from the repository when that storage is emptied. These rules apply to everyone who imports into this "
+    "repository, from now on. They are kept in {file}."
+)
+POLICY_LEVEL = "Files on temporary storage"
+POLICY_LEVELS = {
+    "error": "Refuse them (recommended)",
+    "warning": "Allow them when the person accepts the risk",
+    "allow": "Allow them without a word",
+}
+POLICY_PATHS = "Folders that count as temporary (one a line)"
+POLICY_CHANGED = "The rules were changed. The checks were run again with them."
 FOR_EXAMPLE = "For example: {paths}"
 
 RESP_TITLE = "Responsibilities"

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from engine.api import DEFAULT_TRANSFER, Severity, algorithms, describe_transfer, transfers
 from gui import texts
 from gui.operations import plain_sentence
+from gui.policy_dialog import PolicyDialog
 from gui.widgets import message_label, named, show_message
 
 
@@ -33,7 +34,7 @@ def _check_all(state, extra_specs: list[str]):
     Checked with the default transfer: a chosen plugin that no longer loads is a finding, not a failure."""
     found = transfers() + [describe_transfer(spec) for spec in extra_specs]
     prepared = state.session.prepare(state.plan, state.options(transfer=DEFAULT_TRANSFER), True)
-    return found, prepared
+    return found, prepared, state.session.policy
 
 
 class TransferPage(QWizardPage):
@@ -44,6 +45,9 @@ class TransferPage(QWizardPage):
         self.extra_specs: list[str] = []  # transfers named by package.module:ClassName, besides the installed
         self.checking = False
         self._check_op = None
+        self.policy = None  # the data dir's policy the last checks followed
+        self._after_checks = ""  # what to say once the checks are back
+        self._policy_dialog: PolicyDialog | None = None
         self.setTitle(texts.TRANSFER_TITLE)
         self.setSubTitle(texts.TRANSFER_SUBTITLE)
         self.status = message_label("checks_status")
@@ -51,6 +55,8 @@ class TransferPage(QWizardPage):
         self.check_again.hide()
         self.choices = named(QListWidget(), "transfers", "Transfers")
         self.details = named(QTextBrowser(), "transfer_details", "What the checks found for this transfer")
+        self.policy_note = message_label("policy_note")
+        self.change_policy = named(QPushButton(texts.CHANGE_POLICY), "change_policy", texts.CHANGE_POLICY)
         self.advanced = named(QGroupBox(texts.ADVANCED), "advanced", texts.ADVANCED)
         self.advanced.setCheckable(True)
         self.advanced.setChecked(False)
@@ -69,12 +75,18 @@ class TransferPage(QWizardPage):
         layout.addLayout(status_row)
         layout.addWidget(self.choices, 2)
         layout.addWidget(self.details, 2)
+        policy_row = QHBoxLayout()
+        policy_row.addWidget(self.policy_note, 1)
+        policy_row.addWidget(self.change_policy)
+        layout.addLayout(policy_row)
         layout.addWidget(self.advanced)
         self.choices.currentRowChanged.connect(self._selected)
         self.read_only.toggled.connect(self._read_only_changed)
         self.advanced.toggled.connect(self._show_advanced)
         self.check_again.clicked.connect(self._run_checks)
+        self.change_policy.clicked.connect(self._open_policy)
         self._show_advanced(False)
+        self._show_policy(None)
 
     def _show_advanced(self, on: bool) -> None:
         for w in self._advanced_body:
@@ -94,6 +106,7 @@ class TransferPage(QWizardPage):
         self.checking = True
         self.state.prepared = None
         self.check_again.hide()
+        self._show_policy(None)
         show_message(self.status, texts.CHECKING)
         self.completeChanged.emit()
         self._check_op = (
@@ -105,8 +118,9 @@ class TransferPage(QWizardPage):
         )
 
     def _checked(self, found) -> None:
-        self.transfers, self.state.prepared = found
-        show_message(self.status, "")
+        self.transfers, self.state.prepared, self.policy = found
+        show_message(self.status, self._after_checks)
+        self._after_checks = ""
         self._fill(self.state.prepared.checks)
 
     def _check_failed(self, exc: BaseException) -> None:
@@ -151,7 +165,41 @@ class TransferPage(QWizardPage):
         self.state.transfer = transfer.spec
         self.read_only.setEnabled(transfer.in_place and not transfer.deletes_sources)
         self.details.setHtml(self._details_html(transfer))
+        self._show_policy(transfer)
         self.completeChanged.emit()
+
+    # --- the data dir's policy decides about temporary storage: say so, and let an administrator change it
+
+    def _show_policy(self, transfer) -> None:
+        codes = {f.code for f in self.state.checks.findings(transfer.name)} if transfer and self.state.checks else ()
+        shown = "temporary-storage" in codes and self.policy is not None
+        self.policy_note.setVisible(shown)
+        self.change_policy.setVisible(shown and self.state.session.is_admin)
+        if not shown:
+            return
+        policy = self.policy
+        text = texts.POLICY_DECIDES.format(
+            paths=", ".join(policy.temporary_paths) or "no folder",
+            types=", ".join(policy.temporary_fs_types) or "no",
+            level=texts.POLICY_DECIDES_LEVEL.get(policy.temporary_storage, policy.temporary_storage),
+            file=self.state.session.settings_file,
+        )
+        if not self.state.session.is_admin:
+            text += " " + texts.POLICY_ADMIN_ONLY
+        show_message(self.policy_note, text)
+
+    def _open_policy(self) -> None:
+        self._policy_dialog = PolicyDialog(self.policy, self.state.session.settings_file, self)
+        self._policy_dialog.accepted.connect(self._save_policy)
+        self._policy_dialog.open()
+
+    def _save_policy(self) -> None:
+        changes = self._policy_dialog.changes()
+        self.ops.op(self.state.session.set_policy, **changes).success(self._policy_saved).run_in_background()
+
+    def _policy_saved(self, _policy) -> None:
+        self._after_checks = texts.POLICY_CHANGED
+        self._run_checks()
 
     def _details_html(self, transfer) -> str:
         report = self.state.checks
