@@ -28,11 +28,11 @@ class FilesetPlan:
     format: str | None = None  # the format family, e.g. "OME-TIFF", "PerkinElmer Operetta"
     kind: FilesetKind = FilesetKind.SINGLE
     problems: list[str] = field(default_factory=list)  # e.g. a member of the set is missing
+    refused: list[str] = field(default_factory=list)  # members named outside the selection, or not files
+    title: str | None = None  # overrides the name, e.g. the .zarr folder rather than a file in it
     # Worth telling but not blocking: e.g. a plate image its index names is missing, which Bio-Formats
     # reads around (a blank plane), so the plate still imports and opens.
     notes: list[str] = field(default_factory=list)
-    refused: list[str] = field(default_factory=list)  # members named outside the selection, or not files
-    title: str | None = None  # overrides the name, e.g. the .zarr folder rather than a file in it
 
     @cached_property
     def name(self) -> str:
