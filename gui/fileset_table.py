@@ -38,8 +38,9 @@ class FilesetTable(QTableWidget):
         self.setWordWrap(False)
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(FOLDER, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((IMPORT, 60), (NAME, 220), (KIND, 130), (FILES, 50), (SIZE, 80), (BEFORE, 120)):
+        header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)  # the name and its folder share
+        header.setSectionResizeMode(FOLDER, QHeaderView.ResizeMode.Stretch)  # the room the others leave
+        for col, width in ((IMPORT, 55), (KIND, 110), (FILES, 45), (SIZE, 80), (BEFORE, 110)):
             self.setColumnWidth(col, width)
         self.verticalHeader().hide()
         self.itemChanged.connect(self._ticked)

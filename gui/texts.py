@@ -2,6 +2,12 @@
 
 APP_NAME = "In-place Import"
 WINDOW_TITLE = "Import images into the repository"
+STEPS = "Steps of the import"
+STEP_ACCESSIBLE = {
+    "done": "Step {number} of {total}: {name}, done",
+    "current": "Step {number} of {total}: {name}, current step",
+    "next": "Step {number} of {total}: {name}, to come",
+}
 
 # Start-up problems, printed on the terminal before any window exists.
 NO_DISPLAY = (
@@ -154,6 +160,7 @@ FINISHED = "The import has finished."
 FAILED_TO_RUN = "The import could not run: {message}"
 
 RESULTS_TITLE = "Results"
+RESULTS_SUBTITLE = "What happened to each file. Point at a cell to read all of it; drag a column's edge to widen it."
 FAILED_ONLY = "Show failed files only"
 RETRY = "Retry failed files"
 EXPORT_CSV = "Export CSV…"

@@ -5,7 +5,7 @@ and exactly what was ticked is what the engine records with the job."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QCheckBox, QLabel, QVBoxLayout, QWidget, QWizard, QWizardPage
+from PySide6.QtWidgets import QCheckBox, QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget, QWizard, QWizardPage
 
 from gui import texts
 from gui.operations import plain_sentence
@@ -25,10 +25,14 @@ class ResponsibilitiesPage(QWizardPage):
         self.setButtonText(QWizard.WizardButton.CommitButton, texts.IMPORT_BUTTON)
         self.status = message_label("responsibilities_status")
         self.body = QWidget()
+        # Many statements and warnings never squeeze their sentences: the list scrolls instead.
+        self.scroll = named(QScrollArea(), "responsibilities_list", texts.RESP_TITLE)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setWidget(self.body)
         self.layout_ = QVBoxLayout(self)
         self.layout_.addWidget(self.status)
-        self.layout_.addWidget(self.body)
-        self.layout_.addStretch()
+        self.layout_.addWidget(self.scroll, 1)
 
     @property
     def boxes(self) -> list[QCheckBox]:
@@ -50,9 +54,9 @@ class ResponsibilitiesPage(QWizardPage):
         self.completeChanged.emit()
 
     def _rebuild(self, statements, warnings) -> None:
-        self.body.deleteLater()
         self.body = QWidget()
         layout = QVBoxLayout(self.body)
+        layout.setContentsMargins(0, 0, 8, 0)
         self.statement_boxes, self.warning_boxes = {}, {}
         for i, statement in enumerate(statements):
             box = self._box(layout, f"statement_{statement.id}", texts.RESP_ACCEPT.format(number=i + 1), statement.text)
@@ -64,7 +68,8 @@ class ResponsibilitiesPage(QWizardPage):
         for w in warnings:
             text = f"{w.message} {w.hint}".strip() if w.hint else w.message
             self.warning_boxes[w.code] = self._box(layout, f"warning_{w.code}", texts.RESP_RISK, text)
-        self.layout_.insertWidget(1, self.body)
+        layout.addStretch()
+        self.scroll.setWidget(self.body)  # the old body is deleted with it
         if self.boxes:
             self.boxes[0].setFocus()
 

@@ -29,7 +29,7 @@ from gui.models import PROBLEMS, FailedOnlyFilter, OutcomeModel, outcomes_summar
 from gui.operations import plain_sentence
 from gui.widgets import message_label, named, show_message
 
-COLUMN_WIDTHS = [110, 300, 140, 240, 110, 200]  # resizable; the wizard keeps them while it is open
+COLUMN_WIDTHS = [90, 180, 110, 120, 100, 120]  # resizable; the wizard keeps them while it is open
 
 
 class ResultsPage(QWizardPage):
@@ -41,6 +41,7 @@ class ResultsPage(QWizardPage):
         self.retries = 0
         self._retry_deleted = 0
         self.setTitle(texts.RESULTS_TITLE)
+        self.setSubTitle(texts.RESULTS_SUBTITLE)
         self.summary = message_label("results_summary")
         self.model = OutcomeModel(self)
         self.filter = FailedOnlyFilter(self)

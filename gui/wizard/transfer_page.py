@@ -91,6 +91,7 @@ class TransferPage(QWizardPage):
     def _show_advanced(self, on: bool) -> None:
         for w in self._advanced_body:
             w.setVisible(on)
+        self.advanced.setFlat(not on)  # closed, it is a heading with a tick, not an empty box
 
     def initializePage(self) -> None:  # noqa: N802
         self.algorithm.setCurrentIndex(max(0, self.algorithm.findData(self.state.checksum_algorithm)))

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import enum
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox, QPushButton, QWizard
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton, QWizard
 
 from gui import texts
 from gui.operations import Operations
 from gui.runner import ImportRunner
+from gui.step_list import StepList
 from gui.widgets import named
 from gui.wizard.data_page import DataPage
 from gui.wizard.destination_page import DestinationPage
@@ -29,6 +30,10 @@ class PageId(enum.IntEnum):
     RESPONSIBILITIES = 50
     IMPORT = 60
     RESULTS = 70
+
+
+DEFAULT_SIZE = QSize(960, 680)
+MINIMUM_SIZE = QSize(800, 560)
 
 
 class ImportWizard(QWizard):
@@ -57,6 +62,10 @@ class ImportWizard(QWizard):
             named(page, f"page_{page_id.name.lower()}", page.title())
             self.setPage(page_id, page)
         self.setStartId(PageId.SIGN_IN)
+        self.steps = StepList([(int(i), p.title()) for i, p in pages.items()], QApplication.windowIcon())
+        self.setSideWidget(self.steps)
+        self.currentIdChanged.connect(self.steps.show_current)
+        self.steps.show_current(PageId.SIGN_IN)
         for button, name in (
             (QWizard.WizardButton.NextButton, "next"),
             (QWizard.WizardButton.BackButton, "back"),
@@ -70,7 +79,8 @@ class ImportWizard(QWizard):
             cancel.setAutoDefault(False)  # Enter never lands on Cancel, even when it has the focus
         self.runner.finished.connect(self._import_finished)
         self.runner.failed.connect(self._import_finished)
-        self.resize(960, 720)
+        self.setMinimumSize(MINIMUM_SIZE)
+        self.resize(DEFAULT_SIZE)  # fits a 1024x768 screen with the window's frame and a panel
 
     @property
     def import_page(self) -> ImportPage:

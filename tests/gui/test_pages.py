@@ -347,3 +347,41 @@ def test_the_shipped_font_is_loaded_when_the_system_has_none(tmp_path):
         )
         assert result.returncode == 0, result.stderr
         assert expected in result.stdout
+
+
+def test_the_steps_are_listed_at_the_side_with_the_current_one_marked(qtbot, wizard):
+    from gui.step_list import StepList
+
+    steps = wizard.sideWidget()
+    assert isinstance(steps, StepList) and steps.isVisible()
+    assert [label.property("state") for label in steps.labels.values()] == ["current"] + ["next"] * 6
+    assert steps.labels[PageId.SIGN_IN].accessibleName() == "Step 1 of 7: Sign in, current step"
+    assert not wizard.windowIcon().isNull()
+    sign_in(qtbot, wizard)
+    click_next(qtbot, wizard)
+    assert steps.labels[PageId.SIGN_IN].property("state") == "done"
+    assert steps.labels[PageId.DATA].property("state") == "current"
+    assert steps.labels[PageId.DATA].text().startswith("▸ 2. Data")
+
+
+def test_the_wizard_fits_a_1024_by_768_screen_on_every_page(qtbot, wizard, tmp_path):
+    make_tree(tmp_path / "src")
+    frame = 40  # a window manager's title bar and borders
+    assert wizard.width() + 10 <= 1024 and wizard.height() + frame <= 768
+    assert wizard.minimumWidth() >= 760 and wizard.minimumHeight() >= 520  # never a cramped little box
+    sign_in(qtbot, wizard)
+    seen = []
+    while wizard.currentId() != PageId.RESULTS:
+        hint = wizard.minimumSizeHint()
+        assert hint.width() <= 1024 and hint.height() + frame <= 768, (wizard.currentId(), hint)
+        seen.append(wizard.currentId())
+        if wizard.currentId() == PageId.DATA:
+            wizard.currentPage().add_paths([str(tmp_path / "src")])
+        if wizard.currentId() == PageId.TRANSFER:
+            qtbot.waitUntil(lambda: wizard.state.checks is not None, timeout=15000)
+            wizard.currentPage().select("ln_s")
+        if wizard.currentId() == PageId.RESPONSIBILITIES:
+            for box in responsibilities_shown(qtbot, wizard).boxes:
+                box.setChecked(True)
+        click_next(qtbot, wizard)
+    assert len(seen) == 6
