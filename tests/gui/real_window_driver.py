@@ -1,9 +1,10 @@
 """Drive the wizard in a real X window (run by test_real_window.py under Xvfb).
 
-    python -m tests.gui.real_window_driver DATA_DIR SOURCE_FOLDER OUTPUT_DIR
+    python -m tests.gui.real_window_driver DATA_DIR SOURCE_FOLDER OUTPUT_DIR TRANSFER [PROJECT DATASET]
 
-Signs in, imports SOURCE_FOLDER with ln_s, and saves a screenshot of every page, grabbed from the X
-server itself. Exits 0 when the import succeeded.
+Signs in, imports SOURCE_FOLDER with TRANSFER into PROJECT/DATASET (typed into the destination page's
+lists: an existing name or a new one), and saves a screenshot of every page as TRANSFER-PAGE.png
+(or $SCREENSHOT_PREFIX-PAGE.png), grabbed from the X server itself. Exits 0 when the import succeeded.
 """
 
 import asyncio
@@ -38,55 +39,66 @@ async def next_page(wizard):
     await until(lambda: wizard.currentId() != before)
 
 
-def screenshot(wizard, out_dir, name):
-    QApplication.processEvents()
-    pixmap = wizard.screen().grabWindow(wizard.winId())  # read back from the X server
-    path = os.path.join(out_dir, f"{name}.png")
-    if not pixmap.save(path):
-        raise RuntimeError(f"could not save {path}")
-    print(f"screenshot {path} {pixmap.width()}x{pixmap.height()}", flush=True)
+class Shots:
+    def __init__(self, wizard, out_dir, prefix):
+        self.wizard, self.out_dir, self.prefix = wizard, out_dir, prefix
+
+    async def take(self, name):
+        await asyncio.sleep(0.3)
+        QApplication.processEvents()
+        pixmap = self.wizard.screen().grabWindow(self.wizard.winId())  # read back from the X server
+        path = os.path.join(self.out_dir, f"{self.prefix}-{name}.png")
+        if not pixmap.save(path):
+            raise RuntimeError(f"could not save {path}")
+        print(f"screenshot {path} {pixmap.width()}x{pixmap.height()}", flush=True)
 
 
-async def drive(wizard, source, out_dir):
+def type_into(combo, text):
+    combo.setFocus()
+    combo.lineEdit().selectAll()
+    QTest.keyClicks(combo.lineEdit(), text)
+
+
+async def drive(wizard, source, out_dir, transfer, project, dataset):
+    shots = Shots(wizard, out_dir, os.environ.get("SCREENSHOT_PREFIX", transfer))
     page = wizard.currentPage()
     await until(lambda: wizard.state.data_dir is not None)
-    await asyncio.sleep(0.3)
-    screenshot(wizard, out_dir, "signin")
     page.name.setText("alice")
+    await shots.take("signin")
     QTest.keyClicks(page.password, PASSWORD)
     QTest.keyClick(page.password, Qt.Key.Key_Return)
     await until(page.isComplete)
     QTest.keyClick(page.password, Qt.Key.Key_Return)  # signed in: Enter is Next, and never closes
     await until(lambda: wizard.currentId() == PageId.DATA)
-    screenshot(wizard, out_dir, "data-empty")
+    await shots.take("data-empty")
     wizard.currentPage().add_paths([source])
     await until(wizard.currentPage().isComplete)
-    await asyncio.sleep(0.3)
-    screenshot(wizard, out_dir, "data")
+    await shots.take("data")
     await next_page(wizard)
-    await until(lambda: wizard.currentPage().project.count() > 1)
-    await asyncio.sleep(0.3)
-    screenshot(wizard, out_dir, "destination")
-    await next_page(wizard)  # destination: no dataset
-    transfer = wizard.currentPage()
-    await until(lambda: wizard.state.checks is not None and not transfer.checking)
-    transfer.select("ln_s")
-    await asyncio.sleep(0.3)
-    screenshot(wizard, out_dir, "transfer")
+    destination = wizard.currentPage()
+    await until(lambda: destination.project.count() > 1)
+    await shots.take("destination-empty")
+    type_into(destination.project, project)
+    type_into(destination.dataset, dataset)
+    QTest.keyClick(destination.dataset.lineEdit(), Qt.Key.Key_Tab)
+    await shots.take("destination")
+    await next_page(wizard)
+    transfer_page = wizard.currentPage()
+    await until(lambda: wizard.state.checks is not None and not transfer_page.checking)
+    transfer_page.select(transfer)
+    await shots.take("transfer")
     await next_page(wizard)
     await until(lambda: wizard.currentPage().prepared is not None)
+    await shots.take("responsibilities-unticked")
     for box in wizard.currentPage().boxes:
         box.setChecked(True)
-    await asyncio.sleep(0.3)
-    screenshot(wizard, out_dir, "responsibilities")
+    await shots.take("responsibilities")
     await next_page(wizard)
     await until(lambda: wizard.currentId() == PageId.IMPORT)
     await until(wizard.currentPage().isComplete)
-    await asyncio.sleep(0.3)
-    screenshot(wizard, out_dir, "import")
+    await shots.take("import")
     await next_page(wizard)
-    await asyncio.sleep(0.3)
-    screenshot(wizard, out_dir, "results")
+    await shots.take("results")
     report = wizard.state.report
     print(report.summary(), flush=True)
     return report.exit_code
@@ -95,7 +107,8 @@ async def drive(wizard, source, out_dir):
 def main() -> int:
     import qasync
 
-    data_dir, source, out_dir = sys.argv[1:4]
+    data_dir, source, out_dir, transfer = sys.argv[1:5]
+    project, dataset = sys.argv[5:7] if len(sys.argv) > 6 else ("Screens", "Plate 1")
     os.makedirs(out_dir, exist_ok=True)
     app = create_application(sys.argv)
     print(f"platform {app.platformName()}", flush=True)
@@ -104,7 +117,9 @@ def main() -> int:
     wizard = ImportWizard(data_dir=data_dir)
     wizard.show()
     with loop:
-        code = loop.run_until_complete(asyncio.wait_for(drive(wizard, source, out_dir), 120))
+        code = loop.run_until_complete(
+            asyncio.wait_for(drive(wizard, source, out_dir, transfer, project, dataset), 120)
+        )
     wizard.ops.shutdown()
     return code
 

@@ -1,4 +1,6 @@
-"""The wizard in a real X server: Xvfb, a real xcb window, a complete ln_s import, screenshots."""
+"""The wizard in a real X server: Xvfb, a real xcb window, complete ln_s and cp_rm imports with a
+screenshot of every page (test-output/real-window/; the README's come from there, copied to
+docs/screenshots/ by hand when the pages change), and the same at twice the scale."""
 
 import os
 import shutil
@@ -20,9 +22,9 @@ def xvfb(tmp_path):
     if not shutil.which("Xvfb"):
         pytest.skip("Xvfb is not installed (apt-get install xvfb); scripts/setup.sh installs it")
 
-    def start(number: int, *extra: str):
+    def start(number: int, *extra: str, screen: str = "1280x900x24"):
         proc = subprocess.Popen(
-            ["Xvfb", f":{number}", "-screen", "0", "1280x900x24", "-nolisten", "tcp", "-noreset", *extra],
+            ["Xvfb", f":{number}", "-screen", "0", screen, "-nolisten", "tcp", "-noreset", *extra],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
@@ -53,31 +55,81 @@ def _gui_env(display: str) -> dict:
     return env
 
 
-def test_a_complete_ln_s_import_in_a_real_window(xvfb, data_dir, tmp_path):
-    display = xvfb(_free_display())
-    src = tmp_path / "src"
-    files = make_tree(src)
-    shutil.rmtree(OUTPUT, ignore_errors=True)
-    result = subprocess.run(
-        [sys.executable, "-m", "tests.gui.real_window_driver", str(data_dir.root), str(src), str(OUTPUT)],
+PAGES = (
+    "signin",
+    "data-empty",
+    "data",
+    "destination-empty",
+    "destination",
+    "transfer",
+    "responsibilities-unticked",
+    "responsibilities",
+    "import",
+    "results",
+)
+
+
+def _drive(display, data_dir, src, transfer, project, dataset, **env):
+    return subprocess.run(
+        [sys.executable, "-m", "tests.gui.real_window_driver", str(data_dir.root), str(src), str(OUTPUT), transfer]
+        + [project, dataset],
         capture_output=True,
         text=True,
-        env=_gui_env(display),
+        env=_gui_env(display) | env,
         cwd=REPO,
         timeout=180,
     )
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "platform xcb" in result.stdout
-    assert f"{len(files)} files transferred" in result.stdout
-    links = [p for p in data_dir.repository.rglob("*") if p.is_symlink()]
-    assert len(links) == len(files)
+
+
+def _check_screenshots(prefix, min_width=600, min_height=400):
     from PySide6.QtGui import QImage
 
-    for name in ("signin", "data", "destination", "transfer", "responsibilities", "import", "results"):
-        image = QImage(str(OUTPUT / f"{name}.png"))
-        assert image.width() >= 600 and image.height() >= 400, name
+    for name in PAGES:
+        image = QImage(str(OUTPUT / f"{prefix}-{name}.png"))
+        assert image.width() >= min_width and image.height() >= min_height, f"{prefix}-{name}"
         colours = {image.pixel(x, y) for x in range(0, image.width(), 7) for y in range(0, image.height(), 7)}
-        assert len(colours) > 5, f"{name}.png looks blank"
+        assert len(colours) > 5, f"{prefix}-{name}.png looks blank"
+
+
+def test_complete_ln_s_and_cp_rm_imports_in_a_real_window(xvfb, data_dir, tmp_path):
+    display = xvfb(_free_display())
+    shutil.rmtree(OUTPUT, ignore_errors=True)
+    ln_s_src, cp_rm_src = tmp_path / "microscope-a", tmp_path / "microscope-b"
+    ln_s_files, cp_rm_files = make_tree(ln_s_src), make_tree(cp_rm_src)
+
+    result = _drive(display, data_dir, ln_s_src, "ln_s", "Screens", "Plate 1")  # both new, typed in
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "platform xcb" in result.stdout
+    assert f"{len(ln_s_files)} files transferred" in result.stdout
+    links = [p for p in data_dir.repository.rglob("*") if p.is_symlink()]
+    assert len(links) == len(ln_s_files)
+    _check_screenshots("ln_s")
+
+    result = _drive(display, data_dir, cp_rm_src, "cp_rm", "screens", "Plate 2")  # typed: existing, then new
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"{len(cp_rm_files)} files transferred" in result.stdout
+    assert not [p for p in cp_rm_src.rglob("*") if p.is_file()]  # the originals were deleted
+    copies = [p for p in data_dir.repository.rglob("*") if p.is_file() and not p.is_symlink()]
+    assert len([p for p in copies if not p.name.endswith(".log")]) >= len(cp_rm_files)
+    _check_screenshots("cp_rm")
+    containers = {(c["project"], c["dataset"]) for c in _containers(data_dir)}
+    assert containers == {("Screens", "Plate 1"), ("Screens", "Plate 2")}
+
+
+def test_the_wizard_at_twice_the_scale(xvfb, data_dir, tmp_path):
+    """High-DPI screens: every page drawn at QT_SCALE_FACTOR=2 is twice the size, not cut off."""
+    display = xvfb(_free_display(), screen="2560x1600x24")
+    make_tree(tmp_path / "src")
+    result = _drive(display, data_dir, tmp_path / "src", "upload", "", "", QT_SCALE_FACTOR="2", SCREENSHOT_PREFIX="x2")
+    assert result.returncode == 0, result.stdout + result.stderr
+    _check_screenshots("x2", min_width=1600, min_height=1100)
+
+
+def _containers(data_dir):
+    from engine.accounts import authenticate
+    from engine.containers import list_containers
+
+    return list_containers(data_dir, authenticate(data_dir, "alice", PASSWORD))
 
 
 def test_a_refused_x_cookie_is_explained_not_crashed_on(xvfb, tmp_path):
