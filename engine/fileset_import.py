@@ -26,6 +26,8 @@ def import_fileset(importer, item: Allocated, log: JobLog) -> list[FileOutcome]:
     log.write(f"fileset {fs.name} ({fs.rule}, {len(fs.files)} files) -> {item.repo_dir}", fileset=True)
     for problem in fs.problems:
         log.write(f"problem: {problem}", fileset=True)
+    for note in fs.notes:
+        log.write(f"note: {note}", fileset=True)
     outcomes: list[FileOutcome] = []
     identities: list[Identity] = []
     made_dirs = {base}

@@ -40,6 +40,7 @@ class _Facts:
     imported: list[str] = field(default_factory=list)
     incomplete: list[str] = field(default_factory=list)
     outside: list[str] = field(default_factory=list)  # members a set names that may not join it
+    notes: list[str] = field(default_factory=list)  # members a set names that are missing but not needed
     links: list[str] = field(default_factory=list)  # selected paths that are symbolic links to files
     linked: list[str] = field(default_factory=list)  # originals earlier ln_s filesets reach
     repository_problem: str = ""
@@ -92,6 +93,7 @@ def _gather(data_dir, plan: ImportPlan, account, policy: Policy, transfers: list
         if fs.problems:
             facts.incomplete.extend(fs.problems)
         facts.outside.extend(fs.refused)
+        facts.notes.extend(fs.notes)
         for f in fs.files:
             path = f.path
             if f.is_link:
@@ -232,6 +234,14 @@ def _findings_for(
         "a regular file.",
         "Select the folder that holds the whole set, or remove the stray names from the set's metadata.",
         noun=("member", "members"),
+    )
+    add(
+        facts.notes,
+        "set-member-missing",
+        W,
+        "{n} name{s} images that are not there; the reader shows them as blank planes.",
+        "Put the missing images back next to the others if they exist, or import the set as it is.",
+        noun=("multi-file set", "multi-file sets"),
     )
     if transfer.follows_source_path and policy.temporary_storage != "allow":
         add(

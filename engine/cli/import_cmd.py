@@ -68,6 +68,8 @@ def _print_plan(plan: ImportPlan) -> int:
             say(f"{f.path}" + ("" if f.selected else "    (member of the set, not selected)"))
         for problem in fs.problems:
             say(f"#   problem: {problem}")
+        for note in fs.notes:
+            say(f"#   note: {note}")
     for s in plan.skipped:
         say(f"# skipped {s.path}: {s.reason}")
     for fs, reason in plan.excluded:

@@ -233,3 +233,14 @@ def test_check_command_groups_by_transfer_and_import_refuses_with_the_same_messa
     code, _, err = cli("import", "--transfer", "ln", "--accept-responsibilities", tmpfs)
     assert code == 1 and message in err.splitlines()[-1]
     assert [p for p in data_dir.repository.rglob("*") if p.is_file()] == []
+
+
+def test_a_plate_missing_an_image_is_a_warning_to_accept(data_dir, account, tmp_path):
+    from tests.conftest import SAMPLES
+
+    plate = tmp_path / "plate"
+    shutil.copytree(SAMPLES / "hcs" / "operetta" / "operetta_plate", plate)
+    (plate / "Images" / "r03c03f02p01-ch1sk1fk1fl1.tiff").unlink()
+    report = check(data_dir, account, plate, transfers=["cp"])
+    assert "set-member-missing" in codes(report, "cp", Severity.WARNING)
+    assert report.can_run("cp")  # the plate still imports; the reader shows a blank plane
