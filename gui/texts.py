@@ -215,3 +215,7 @@ CLOSE_LOSE_TITLE = "Close without importing?"
 CLOSE_LOSE_TEXT = (
     "Nothing has been imported yet, and the files you chose and your other choices will be lost. Close anyway?"
 )
+RESP_WARNINGS_SHOWN = (
+    "The checks found these. This transfer leaves your originals as they are, so there is nothing to "
+    "accept; read them and go back if one matters:"
+)

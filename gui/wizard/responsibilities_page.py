@@ -50,10 +50,12 @@ class ResponsibilitiesPage(QWizardPage):
     def _show(self, prepared) -> None:
         self.prepared = prepared
         show_message(self.status, "" if prepared.statements else texts.RESP_NONE)
-        self._rebuild(prepared.statements, prepared.warnings)
+        self._rebuild(prepared.statements, prepared.warnings, prepared.needs_acknowledgement)
         self.completeChanged.emit()
 
-    def _rebuild(self, statements, warnings) -> None:
+    def _rebuild(self, statements, warnings, accepted: bool = True) -> None:
+        """Statements and warnings with a tick each; for a transfer that puts no original at risk
+        (upload, cp) the warnings are shown without ticks, as the CLI prints them without asking."""
         self.body = QWidget()
         layout = QVBoxLayout(self.body)
         layout.setContentsMargins(0, 0, 8, 0)
@@ -62,12 +64,17 @@ class ResponsibilitiesPage(QWizardPage):
             box = self._box(layout, f"statement_{statement.id}", texts.RESP_ACCEPT.format(number=i + 1), statement.text)
             self.statement_boxes[statement.id] = box
         if warnings:
-            heading = QLabel(texts.RESP_WARNINGS)
+            heading = QLabel(texts.RESP_WARNINGS if accepted else texts.RESP_WARNINGS_SHOWN)
             heading.setWordWrap(True)
             layout.addWidget(heading)
         for w in warnings:
             text = f"{w.message} {w.hint}".strip() if w.hint else w.message
-            self.warning_boxes[w.code] = self._box(layout, f"warning_{w.code}", texts.RESP_RISK, text)
+            if accepted:
+                self.warning_boxes[w.code] = self._box(layout, f"warning_{w.code}", texts.RESP_RISK, text)
+            else:
+                note = message_label(f"warning_{w.code}")
+                note.setText(f"• {text}")
+                layout.addWidget(note)
         layout.addStretch()
         self.scroll.setWidget(self.body)  # the old body is deleted with it
         if self.boxes:
