@@ -18,4 +18,5 @@ test: setup
 
 bench: setup
 	.venv/bin/python bench/bench_import.py
+	.venv/bin/python bench/bench_verify.py
 	.venv/bin/python bench/bench_gui_stall.py

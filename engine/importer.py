@@ -293,6 +293,8 @@ class Importer:
                 "checksum": o.checksum,
                 "transfer": self.transfer.name,
                 "made_read_only": self.options.make_read_only and self.transfer.in_place,
+                "source_dev": f.dev,  # the original's identity, for `inplace verify` (migration 0005)
+                "source_ino": f.ino,
             }
             for item, outs in registered
             for f, o in zip(item.plan.files, outs, strict=True)

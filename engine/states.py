@@ -13,6 +13,7 @@ class ExitCode(enum.IntEnum):
     ORIGINALS_KEPT = 3  # a moving import could not delete every original it stored
     CANCELLED = 4
     NOT_PERMITTED = 5  # the signed-in account may not do this
+    PROBLEMS_FOUND = 2  # verify and relink: an entry is not healthy, or a move was left undone (alias of 2)
 
 
 class FileState(enum.StrEnum):
@@ -60,6 +61,28 @@ class StopReason(enum.StrEnum):
         return FileState.CANCELLED if self is StopReason.CANCELLED else FileState.SKIPPED
 
 
+class HealthState(enum.StrEnum):
+    """What the last check found of an imported file (`inplace verify`); a fileset is the worst of its
+    entries. Declared from best to worst: `worst()` relies on the order."""
+
+    OK = "ok"
+    UNCHECKED = "unchecked"  # never verified since it was imported
+    CHANGED = "changed"  # size, modification time or checksum differ from what was imported
+    UNREADABLE = "unreadable"  # it is there, but this account cannot read it
+    REPLACED = "replaced"  # a different file now stands at that path
+    MISSING = "missing"  # nothing (or no regular file) at that path any more
+
+    @property
+    def is_problem(self) -> bool:
+        return self not in (HealthState.OK, HealthState.UNCHECKED)
+
+    @classmethod
+    def worst(cls, states) -> "HealthState":
+        """The worst of `states` (OK when there are none)."""
+        order = list(cls)
+        return max((cls(s) for s in states), key=order.index, default=cls.OK)
+
+
 # The words people see for each state, in the CLI and the wizard alike.
 LABELS: dict[str, str] = {
     FileState.PENDING: "waiting",
@@ -76,6 +99,12 @@ LABELS: dict[str, str] = {
     JobState.INTERRUPTED: "interrupted",
     JobState.ROLLED_BACK: "rolled back",
     JobState.RESUMED: "resumed",
+    HealthState.OK: "ok",
+    HealthState.UNCHECKED: "not checked yet",
+    HealthState.CHANGED: "changed",
+    HealthState.UNREADABLE: "unreadable",
+    HealthState.REPLACED: "replaced by another file",
+    HealthState.MISSING: "missing",
 }
 
 

@@ -23,6 +23,7 @@ from engine.api.catalogue import (
 from engine.api.data_dir import DataDirectory
 from engine.api.importing import Prepared
 from engine.api.session import Session
+from engine.catalog.store.health import FilesetHealth
 from engine.checks import CheckReport, Finding, Severity
 from engine.config import resolve_data_dir
 from engine.consistency import ConsistencyReport
@@ -33,10 +34,12 @@ from engine.importer import ImportOptions
 from engine.plan import EXCLUDE_MODES, ImportPlan
 from engine.progress import CancelToken, ProgressSnapshot, ProgressTracker
 from engine.recovery import DeleteReport
+from engine.relink import Move, RelinkReport
 from engine.responsibilities import WARNING_PREFIX, Acknowledgement, Statement
 from engine.results import EXPORT_FIELDS, FileOutcome, JobReport, export_results
 from engine.scan import DEFAULT_DEPTH
 from engine.units import count, human_duration, human_size
+from engine.verify import EntryCheck, VerifyReport, parse_duration
 
 __all__ = [
     "DEFAULT_ALGORITHM",
@@ -51,12 +54,16 @@ __all__ = [
     "ConsistencyReport",
     "DataDirectory",
     "DeleteReport",
+    "EntryCheck",
     "FileOutcome",
+    "FilesetHealth",
     "Finding",
     "ImportOptions",
     "ImportPlan",
     "JobReport",
+    "Move",
     "Prepared",
+    "RelinkReport",
     "ProgressSnapshot",
     "ProgressTracker",
     "Session",
@@ -64,6 +71,7 @@ __all__ = [
     "Statement",
     "Target",
     "TransferInfo",
+    "VerifyReport",
     "__version__",
     "algorithms",
     "checksum_file",
@@ -74,6 +82,7 @@ __all__ = [
     "human_duration",
     "human_size",
     "json_text",
+    "parse_duration",
     "parse_target",
     "require_algorithm",
     "resolve_data_dir",

@@ -11,9 +11,12 @@ from dataclasses import replace
 from pathlib import Path
 
 from engine import accounts, jobs, recovery
+from engine import relink as relinking
+from engine import verify as verifying
 from engine.api.importing import Prepared, checks_for
 from engine.catalog import store
 from engine.catalog.store import AccountRef
+from engine.catalog.store.health import FilesetHealth
 from engine.checks import CheckReport
 from engine.checksums import get_algorithm
 from engine.config import SETTINGS_FILE, Policy, update_policy
@@ -24,9 +27,11 @@ from engine.errors import UsageError
 from engine.importer import ImportOptions
 from engine.permissions import require_admin, require_owner_or_admin, visible_owner_filter
 from engine.plan import ImportPlan, make_plan
-from engine.progress import CancelToken
+from engine.progress import CancelToken, ProgressTracker
 from engine.recovery import DeleteReport
+from engine.relink import RelinkReport
 from engine.transfers import get_transfer
+from engine.verify import VerifyReport
 
 
 class Session:
@@ -171,3 +176,36 @@ class Session:
     def check_repository(self) -> ConsistencyReport:
         require_admin(self.account, "check the whole repository")
         return check_repository(self.data_dir)
+
+    # --- keeping imported data healthy -------------------------------------------------------------
+
+    def verify(
+        self,
+        fileset_ids: list[int] | None = None,
+        full: bool = False,
+        budget: float | None = None,
+        progress: ProgressTracker | None = None,
+        cancel: CancelToken | None = None,
+    ) -> VerifyReport:
+        """Check this account's filesets (every fileset for an administrator), or those given: quick
+        (size, time, same file) or `full` (hash again). With `budget` (seconds) the least recently
+        checked go first and the run stops in time. Results are stored with the time of the check."""
+        return verifying.verify(self.data_dir, self.account, fileset_ids, full, budget, progress, cancel)
+
+    def fileset_health(self) -> dict[int, FilesetHealth]:
+        """Each visible fileset's health (the worst of its entries) and its least recent check."""
+        return store.health.fileset_health(self.data_dir, visible_owner_filter(self.account))
+
+    def relink(
+        self, old_root: str, new_root: str, full: bool = False, dry_run: bool = False, cancel: CancelToken | None = None
+    ) -> RelinkReport:
+        """Re-point this account's ln_s entries under `old_root` at the same places under `new_root`,
+        each after checking it is the imported file (size and time, or checksum with `full`)."""
+        return relinking.relink_tree(self.data_dir, self.account, old_root, new_root, full, dry_run, cancel)
+
+    def relink_search(
+        self, root: str, full: bool = False, apply: bool = False, cancel: CancelToken | None = None
+    ) -> RelinkReport:
+        """Propose (or `apply`) new places under `root` for ln_s entries whose original is gone; a file
+        matched by name and size (and checksum with `full`). Ambiguous matches are never applied."""
+        return relinking.search(self.data_dir, self.account, root, full, apply, cancel)

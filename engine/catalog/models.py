@@ -142,6 +142,16 @@ class FilesetEntry(Base):
     checksum: Mapped[str | None] = mapped_column(String(256), nullable=True)
     transfer: Mapped[str] = mapped_column(String(255))
     made_read_only: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Migration 0005: what `inplace verify` needs. The identity (device, inode) of the file the entry
+    # stands for, as the import saw it and as the last check that proved its bytes adopted it.
+    source_dev: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    source_ino: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    health: Mapped[str | None] = mapped_column(String(32), nullable=True)  # engine.states.HealthState; NULL: never
+    checked_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True, index=True)
+    health_note: Mapped[str | None] = mapped_column(FsText, nullable=True)  # what differed, in a sentence
+    # The checked file's mtime when last found good, where the import recorded none (the repository's copy)
+    # or a full check proved other bytes-equal file (a restore) good.
+    seen_mtime: Mapped[float | None] = mapped_column(Float, nullable=True)
 
 
 class FileResult(Base):
@@ -161,3 +171,28 @@ class FileResult(Base):
     error_kind: Mapped[str | None] = mapped_column(String(64), nullable=True)
     error_message: Mapped[str | None] = mapped_column(FsText, nullable=True)
     seconds: Mapped[float] = mapped_column(Float, default=0.0)
+
+
+class HealthChange(Base):
+    """Each change of an entry's health, so a restored file's past is kept (migration 0005)."""
+
+    __tablename__ = "health_changes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("fileset_entries.id", ondelete="CASCADE"), index=True)
+    old_health: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    new_health: Mapped[str] = mapped_column(String(32))
+    note: Mapped[str | None] = mapped_column(FsText, nullable=True)
+    changed_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Relink(Base):
+    """An `ln_s` entry re-pointed to where its original moved: from where, to where, when, by whom."""
+
+    __tablename__ = "relinks"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("fileset_entries.id", ondelete="CASCADE"), index=True)
+    old_path: Mapped[str] = mapped_column(FsText)
+    new_path: Mapped[str] = mapped_column(FsText)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    os_user: Mapped[str] = mapped_column(String(255))
+    relinked_at: Mapped[datetime] = mapped_column(DateTime)

@@ -8,7 +8,7 @@ from engine.api import checksum_file, count, human_size, require_algorithm
 from engine.cli.auth import open_and_sign_in
 from engine.cli.display import print_json, say
 from engine.errors import UsageError
-from engine.states import ExitCode, JobState, label
+from engine.states import ExitCode, HealthState, JobState, label
 
 
 def run_checksum(args) -> int:
@@ -28,11 +28,24 @@ def run_checksum(args) -> int:
 def run_filesets(args) -> int:
     _, session = open_and_sign_in(args)
     rows = session.filesets()
+    health = session.fileset_health()
+    for row in rows:
+        found = health.get(row["id"])
+        row["health"] = str(found.health) if found else "unchecked"
+        row["checked_at"] = found.checked_at.isoformat(timespec="seconds") if found and found.checked_at else None
     if args.output == "json":
         print_json(rows)
         return 0
     for row in rows:
-        say(f"Fileset:{row['id']}  {row['name']}  ({row['transfer']}, {len(row['entries'])} files) {row['repo_dir']}")
+        if row["health"] == HealthState.UNCHECKED:
+            health_words = label(HealthState.UNCHECKED)
+        else:
+            checked = f"last checked {row['checked_at']}" if row["checked_at"] else "some files not checked yet"
+            health_words = f"{label(row['health'])}, {checked}"
+        say(
+            f"Fileset:{row['id']}  {row['name']}  ({row['transfer']}, {len(row['entries'])} files) {row['repo_dir']}"
+            f"  health: {health_words}"
+        )
         for e in row["entries"]:
             say(f"    {e['source_path']} -> {e['repo_path']}  {e['checksum_algorithm']} {e['checksum']}")
     if not rows:

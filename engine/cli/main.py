@@ -171,6 +171,8 @@ def build_parser() -> Parser:
     p.add_argument("--output", choices=["human", "json"], default="human")
     p.set_defaults(func=catalog_cmd.run_datasets)
 
+    _verify_commands(sub)
+
     p = sub.add_parser("login", help="sign in once so that later commands need no password")
     _account_options(p)
     p.set_defaults(func=admin_cmd.run_login)
@@ -204,6 +206,44 @@ def build_parser() -> Parser:
     p = sub.add_parser("demo", help="import a small generated folder with ln_s into the personal data dir")
     p.set_defaults(func=admin_cmd.run_demo)
     return parser
+
+
+def _verify_commands(sub) -> None:
+    from engine.cli import verify_cmd
+
+    p = sub.add_parser(
+        "verify",
+        help="check that imported files are still as they were imported",
+        description="Check imported files: quick (default: each still a readable file with the recorded size "
+        "and time, the same file for links) or full (hash again). Least recently checked first. "
+        "Exit code 0 when every file checked is ok, 2 when problems were found.",
+    )
+    p.add_argument("filesets", nargs="*", type=catalog_id, metavar="FILESET")
+    _account_options(p)
+    p.add_argument("--all", action="store_true", help="every fileset you may see (all, for an administrator)")
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--quick", dest="full", action="store_false", help="size, time and identity (default)")
+    mode.add_argument("--full", dest="full", action="store_true", help="hash every file again")
+    p.add_argument("--budget", metavar="DURATION", help="stop after this long, e.g. 30m or 1h (the rest waits)")
+    p.add_argument("--output", choices=["human", "json"], default="human")
+    p.set_defaults(func=verify_cmd.run_verify, full=False)
+
+    p = sub.add_parser(
+        "relink",
+        help="re-point ln_s imports at originals that were moved",
+        description="Re-point ln_s entries whose originals moved: --from OLD_ROOT --to NEW_ROOT for a moved "
+        "tree, or --search ROOT to look for missing files by name and size. Originals are never changed. "
+        "Exit code 2 when entries were left as they were.",
+    )
+    _account_options(p)
+    p.add_argument("--from", dest="old_root", metavar="OLD_ROOT", help="where the originals were")
+    p.add_argument("--to", dest="new_root", metavar="NEW_ROOT", help="where they are now")
+    p.add_argument("--search", metavar="ROOT", help="look for missing originals under ROOT (a dry run unless --apply)")
+    p.add_argument("--dry-run", action="store_true", help="with --from/--to: say what would be relinked")
+    p.add_argument("--apply", action="store_true", help="with --search: relink the unambiguous matches")
+    p.add_argument("--full", action="store_true", help="compare checksums, not size and modification time")
+    p.add_argument("--output", choices=["human", "json"], default="human")
+    p.set_defaults(func=verify_cmd.run_relink)
 
 
 def main(argv: list[str] | None = None) -> int:

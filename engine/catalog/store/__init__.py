@@ -9,11 +9,12 @@ never ORM objects, which would carry a database session into the rest of the eng
     jobs        job rows, their acknowledgements, and which were interrupted
     filesets    filesets and entries: listings, earlier imports, links, removal
     containers  projects and datasets
+    health      entry health (verify), its history, and relinks
 """
 
-from engine.catalog.store import accounts, containers, filesets, jobs
+from engine.catalog.store import accounts, containers, filesets, health, jobs
 from engine.catalog.store.accounts import AccountRef
 from engine.catalog.store.filesets import list_filesets
 from engine.catalog.store.jobs import unfinished_sources
 
-__all__ = ["AccountRef", "accounts", "containers", "filesets", "jobs", "list_filesets", "unfinished_sources"]
+__all__ = ["AccountRef", "accounts", "containers", "filesets", "health", "jobs", "list_filesets", "unfinished_sources"]
