@@ -74,6 +74,7 @@ class Policy:
 class Settings:
     template: str = DEFAULT_TEMPLATE
     policy: Policy = field(default_factory=Policy)
+    catalog_url: str | None = None  # None: catalog.sqlite in the data dir; else e.g. postgresql+psycopg://...
 
     @classmethod
     def load(cls, data_dir: Path) -> Settings:
@@ -87,7 +88,39 @@ class Settings:
                 f"{data_dir / SETTINGS_FILE} has unknown policy settings: {', '.join(unknown)}.",
                 f"Known settings are: {', '.join(known)}.",
             )
-        return cls(template=repo.get("template", DEFAULT_TEMPLATE), policy=Policy(**policy_raw))
+        catalog_url = raw.get("catalog_url")
+        if catalog_url is not None and not (isinstance(catalog_url, str) and catalog_url):
+            raise UsageError(f"{data_dir / SETTINGS_FILE}: catalog_url must be a database URL.")
+        return cls(
+            template=repo.get("template", DEFAULT_TEMPLATE), policy=Policy(**policy_raw), catalog_url=catalog_url
+        )
+
+
+def set_catalog_url(data_dir: Path, url: str | None) -> None:
+    """Name the catalog in <data dir>/settings.toml (None: the data dir's own catalog.sqlite), keeping
+    the rest of the file; the file is replaced in one step and read back before it counts."""
+    path = data_dir / SETTINGS_FILE
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        lines = []
+    first_table = next((i for i, line in enumerate(lines) if line.strip().startswith("[")), len(lines))
+    head = [line for line in lines[:first_table] if line.split("=", 1)[0].strip() != "catalog_url"]
+    if url is not None:
+        at = next((i for i, line in enumerate(head) if line.strip() and not line.lstrip().startswith("#")), len(head))
+        head.insert(at, f"catalog_url = {_toml_value(url)}  # the password comes from the environment or ~/.pgpass")
+        if at + 1 == len(head) and first_table < len(lines):
+            head.append("")
+    _replace(path, "\n".join(head + lines[first_table:]) + "\n")
+
+
+def _replace(path: Path, new_text: str) -> None:
+    tomllib.loads(new_text)  # never write a file that would not read back
+    partial = path.with_name(path.name + ".part")
+    partial.write_text(new_text, encoding="utf-8")
+    if path.exists():
+        os.chmod(partial, path.stat().st_mode & 0o7777)
+    os.replace(partial, path)
 
 
 POLICY_CHOICES = {"temporary_storage": ("error", "warning", "allow"), "writable_sources": ("warning", "error", "allow")}
@@ -129,13 +162,7 @@ def update_policy(data_dir: Path, changes: dict) -> Policy:
     except FileNotFoundError:
         text = ""
     lines = _with_policy(text.splitlines(), {k: _toml_value(v) for k, v in changes.items()})
-    new_text = "\n".join(lines) + "\n"
-    tomllib.loads(new_text)  # never write a file that would not read back
-    partial = path.with_name(path.name + ".part")
-    partial.write_text(new_text, encoding="utf-8")
-    if path.exists():
-        os.chmod(partial, path.stat().st_mode & 0o7777)
-    os.replace(partial, path)
+    _replace(path, "\n".join(lines) + "\n")
     return Settings.load(data_dir).policy
 
 

@@ -33,7 +33,9 @@ def explain(
         return _explain_catalog(database_error, os.fspath(catalog) if catalog else "of this data dir")
     if isinstance(exc, OSError):
         return _explain_os_error(exc, place)
-    return None
+    from engine.catalog.db import server_error  # a PostgreSQL catalog (psycopg is imported only there)
+
+    return server_error(exc)
 
 
 def _sqlite_error(exc: BaseException) -> sqlite3.Error | None:

@@ -1,4 +1,9 @@
-"""Job rows: start and finish them, list them, and tell which were interrupted (their process died)."""
+"""Job rows: start and finish them, list them, and tell which were interrupted (their process died).
+
+A job on this host is alive while its process is (pid and start time). A job of another host (one
+catalog on PostgreSQL serves several) cannot be judged that way: it holds a lease, a heartbeat that
+its import renews (`heartbeat`), and counts as alive until the heartbeat is older than its timeout.
+"""
 
 from __future__ import annotations
 
@@ -6,16 +11,46 @@ import getpass
 import json
 import os
 import socket
-from datetime import datetime
+import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from engine.catalog import store
-from engine.catalog.store import AccountRef
+from engine.catalog.store import AccountRef, leases
 from engine.catalog.store.jobs import JobProcess
 from engine.datadir import DataDir
-from engine.errors import UsageError
+from engine.errors import CatalogError, UsageError
 from engine.permissions import visible_owner_filter
 from engine.states import JobState
+
+# How long another host waits for a heartbeat before it takes a running job for interrupted; a job
+# renews its lease every quarter of it. Hosts' clocks are assumed to agree within a few seconds (NTP).
+LEASE_SECONDS = int(os.environ.get("INPLACE_LEASE_SECONDS", "120"))
+_last_heartbeat: dict[int, float] = {}  # job id -> time.monotonic() of this process's last renewal
+
+
+def host_id() -> str:
+    """This host's name in job rows; INPLACE_HOST_ID stands in for it (tests play two hosts on one)."""
+    return os.environ.get("INPLACE_HOST_ID") or socket.gethostname()
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def heartbeat(data_dir: DataDir, job_id: int) -> None:
+    """Renew a running job's lease; cheap to call often (it writes once per quarter lease). Stops the
+    job with a CatalogError when another host already took it for interrupted."""
+    now = time.monotonic()
+    if now - _last_heartbeat.get(job_id, now) < LEASE_SECONDS / 4:
+        return
+    _last_heartbeat[job_id] = now
+    if not leases.renew(data_dir, job_id, _utc_now()):
+        raise CatalogError(
+            f"Job {job_id} is no longer running in the catalog: its lease expired before this host renewed it, "
+            "so another host took it for interrupted.",
+            "See 'inplace jobs'; a longer INPLACE_LEASE_SECONDS suits hosts that pause for long.",
+        )
 
 
 def os_user() -> str:
@@ -45,9 +80,11 @@ def start_job(
         "checksum_algorithm": options.checksum_algorithm,
         "account_id": account.id,
         "os_user": os_user(),
-        "host": socket.gethostname(),
+        "host": host_id(),
         "pid": pid,
         "process_start": _process_start(pid),
+        "heartbeat_at": _utc_now(),
+        "lease_seconds": LEASE_SECONDS,
         "request": options.to_json(paths),
         "started_at": datetime.now(),
     }
@@ -64,16 +101,20 @@ def start_job(
             "List jobs with 'inplace jobs'.",
         )
     job_id, log_path = started
+    _last_heartbeat[job_id] = time.monotonic()
     return job_id, Path(log_path)
 
 
 def finish_job(data_dir: DataDir, job_id: int, state: JobState, summary: str) -> None:
+    _last_heartbeat.pop(job_id, None)
     store.jobs.finish(data_dir, job_id, state, summary)
 
 
 def _is_alive(job: JobProcess) -> bool:
-    if job.host != socket.gethostname():
-        return True  # another machine's job: it cannot be judged from here
+    if job.host != host_id():
+        if job.heartbeat_at is None:
+            return True  # started before leases (migration 0007): it cannot be judged from here
+        return _utc_now() < job.heartbeat_at + timedelta(seconds=job.lease_seconds or LEASE_SECONDS)
     try:
         os.kill(job.pid, 0)
     except ProcessLookupError:

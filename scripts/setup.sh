@@ -9,7 +9,8 @@ cd "$(dirname "$0")/.."
 SYSTEM_PACKAGES=(xvfb xdotool imagemagick fonts-dejavu-core libegl1 libgl1 libx11-6 libdbus-1-3
   libfontconfig1 libfreetype6 libglib2.0-0 libxkbcommon0 libxcb-cursor0 libxcb-icccm4 libxcb-image0
   libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxkbcommon-x11-0 xauth binutils
-  default-jre-headless)  # the JRE runs Bio-Formats, the tests' grouping oracle (tests/oracle/); the product needs no Java
+  default-jre-headless  # the JRE runs Bio-Formats, the tests' grouping oracle (tests/oracle/); the product needs no Java
+  postgresql)  # the tests start their own server (tests/postgres.py); a facility's catalog server is its own
 
 install_system_packages() {
   local missing=()

@@ -1,4 +1,5 @@
-"""Open the catalog: SQLite in WAL mode with a busy timeout, migrated to the newest schema with Alembic."""
+"""Open the catalog, migrated to the newest schema with Alembic: SQLite in WAL mode with a busy timeout
+(the embedded default), or PostgreSQL through psycopg 3 for several import hosts (DESIGN 18)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import stat
 from pathlib import Path
 
 from sqlalchemy import create_engine, event, inspect, text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -15,6 +16,7 @@ from engine.errors import CatalogError
 
 HERE = Path(__file__).parent
 BUSY_TIMEOUT_MS = int(os.environ.get("INPLACE_BUSY_TIMEOUT_MS", "30000"))  # lowered by tests
+PASSWORD_ENV = "INPLACE_CATALOG_PASSWORD"  # a PostgreSQL catalog's password, never kept in settings.toml
 
 
 def _sqlite_connect(dbapi_conn, _record) -> None:
@@ -48,7 +50,7 @@ def head_revision() -> str:
 def open_catalog(url: str) -> Engine:
     """Create the engine and bring the schema up to date; any failure becomes a CatalogError."""
     try:
-        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        engine = create_engine(url, **_engine_options(url))
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_connect)
             event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
@@ -56,9 +58,68 @@ def open_catalog(url: str) -> Engine:
         return engine
     except SQLAlchemyError as exc:
         raise CatalogError(
-            f"The catalog at {url} could not be opened ({exc.__class__.__name__}: {exc.args[0] if exc.args else ''}).",
-            "Check that the data dir is on a local disk this account can write.",
+            f"The catalog at {shown_url(url)} could not be opened ({exc.__class__.__name__}: "
+            f"{exc.args[0] if exc.args else ''}).",
+            "Check that the data dir is on a local disk this account can write."
+            if is_sqlite(url)
+            else "Check that the database server is running and that this account may use the database "
+            f"(its password comes from {PASSWORD_ENV} or ~/.pgpass).",
         ) from exc
+
+
+def server_error(exc: BaseException) -> CatalogError | None:
+    """The plain error for a lost or refused connection to a PostgreSQL catalog, or None."""
+    import psycopg
+
+    orig = getattr(exc, "orig", None)  # SQLAlchemy wraps the driver's exception
+    for candidate in (exc, orig):
+        if isinstance(candidate, psycopg.OperationalError):
+            detail = " ".join(str(candidate).split())
+            return CatalogError(
+                f"The connection to the catalog database was lost ({detail}), so the command stopped.",
+                "Check that the database server is running and reachable from this host.",
+            )
+    return None
+
+
+def is_sqlite(url: str) -> bool:
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def shown_url(url: str) -> str:
+    """The URL with any password masked, for messages."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def check_catalog_url(url: str) -> str:
+    """A catalog URL the engine can use: SQLite, or PostgreSQL through psycopg 3, without a password."""
+    try:
+        parsed = make_url(url)
+    except Exception as exc:  # SQLAlchemy raises ArgumentError or ValueError for what it cannot parse
+        raise CatalogError(f"'{url}' is not a database URL.", _URL_HINT) from exc
+    if parsed.get_backend_name() not in ("sqlite", "postgresql") or (
+        parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() != "psycopg"
+    ):
+        raise CatalogError(f"The catalog cannot be kept in {shown_url(url)}.", _URL_HINT)
+    if parsed.password:
+        raise CatalogError(
+            "A catalog URL must not hold a password: settings.toml is readable by every user of the data dir.",
+            f"Give the password in {PASSWORD_ENV} or in ~/.pgpass instead.",
+        )
+    return url
+
+
+_URL_HINT = "Use postgresql+psycopg://USER@HOST/DATABASE (or ?host=/socket/folder), or sqlite:////path/catalog.sqlite."
+
+
+def _engine_options(url: str) -> dict:
+    if is_sqlite(url):
+        return {"connect_args": {"timeout": BUSY_TIMEOUT_MS / 1000}}
+    connect_args: dict = {"connect_timeout": 10, "application_name": "inplace"}
+    if os.environ.get(PASSWORD_ENV):
+        connect_args["password"] = os.environ[PASSWORD_ENV]  # otherwise libpq reads ~/.pgpass itself
+    # A server restarted under a long-lived process (the DropBox service) hands out fresh connections.
+    return {"connect_args": connect_args, "pool_pre_ping": True}
 
 
 # The data dir holds the catalog's engine and hands out its sessions; it names their types (Engine,
@@ -91,6 +152,8 @@ def _migrate(engine: Engine, url: str) -> None:
             driver.execute("PRAGMA foreign_keys=OFF")
         try:
             with conn.begin():
+                if not sqlite:
+                    _exclusive(conn)  # two hosts starting at once: the second finds the schema migrated
                 broken = _broken_links(conn) if sqlite else set()
                 cfg.attributes["connection"] = conn
                 command.upgrade(cfg, "head")
@@ -127,6 +190,12 @@ def restrict_sqlite_files(path: Path, mode: int) -> None:
                 os.chmod(name, mode)
         except FileNotFoundError:
             continue
+
+
+def _exclusive(conn) -> None:
+    from engine.catalog.store.base import exclusive
+
+    exclusive(conn)
 
 
 def _broken_links(conn) -> set[tuple]:

@@ -26,6 +26,8 @@ class JobProcess:
     host: str
     pid: int
     process_start: int
+    heartbeat_at: datetime | None = None  # the lease (engine.jobs): renewed while the job runs
+    lease_seconds: int | None = None
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,7 @@ def _record(job: Job) -> JobRecord:
         job.summary,
         job.log_path,
         job.request,
-        JobProcess(job.id, job.host, job.pid, job.process_start),
+        JobProcess(job.id, job.host, job.pid, job.process_start, job.heartbeat_at, job.lease_seconds),
     )
 
 
