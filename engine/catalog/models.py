@@ -90,6 +90,10 @@ class Job(Base):
     host: Mapped[str] = mapped_column(String(255))
     pid: Mapped[int] = mapped_column(Integer)
     process_start: Mapped[int] = mapped_column(BigInteger, default=0)  # tells a reused pid apart
+    # The job's lease (migration 0007): another host takes a running job for alive while its heartbeat,
+    # renewed as the import goes, is younger than lease_seconds (UTC, the host's clock).
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    lease_seconds: Mapped[int | None] = mapped_column(Integer, nullable=True)
     log_path: Mapped[str] = mapped_column(Text)
     request: Mapped[str] = mapped_column(Text)  # JSON: the paths and options, so a job can be resumed
     started_at: Mapped[datetime] = mapped_column(DateTime)
@@ -196,3 +200,73 @@ class Relink(Base):
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
     os_user: Mapped[str] = mapped_column(String(255))
     relinked_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class WatchedFolder(Base):
+    """A DropBox folder (migration 0006): what lands in it is imported for `account_id` with the import
+    arguments an administrator chose, and, for in-place or deleting transfers, the responsibilities that
+    administrator accepted in advance (the standing acknowledgement: who, when, which statements)."""
+
+    __tablename__ = "watched_folders"
+    __table_args__ = NEVER_REUSE_IDS
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    path: Mapped[str] = mapped_column(FsText, unique=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    options: Mapped[str] = mapped_column(Text)  # JSON: transfer, checksum_algorithm, target, exclude
+    quiet_seconds: Mapped[float] = mapped_column(Float)
+    polling: Mapped[bool] = mapped_column(Boolean, default=False)
+    added_by_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    added_at: Mapped[datetime] = mapped_column(DateTime)
+    accepted_statements: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON list of {id, text}
+    accepted_warnings: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON list of finding codes
+    accepted_os_user: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    # What the service found on its last look (plain sentences: what waits and why), and when.
+    note: Mapped[str | None] = mapped_column(FsText, nullable=True)
+    checked_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class DropboxEvent(Base):
+    """One import the DropBox service made, or one that failed, with its job and its reason."""
+
+    __tablename__ = "dropbox_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    folder_id: Mapped[int] = mapped_column(ForeignKey("watched_folders.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    outcome: Mapped[str] = mapped_column(String(32))  # imported, failed
+    fileset: Mapped[str] = mapped_column(FsText)
+    job_id: Mapped[int | None] = mapped_column(ForeignKey("jobs.id", ondelete="SET NULL"), nullable=True)
+    message: Mapped[str | None] = mapped_column(FsText, nullable=True)
+
+
+class Image(Base):
+    """One image (series) of a registered fileset, as its format's reader saw it (migration 0006).
+    A fileset no reader took has one row, status "not read", with the reason."""
+
+    __tablename__ = "images"
+    __table_args__ = (UniqueConstraint("fileset_id", "series"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    fileset_id: Mapped[int] = mapped_column(ForeignKey("filesets.id", ondelete="CASCADE"), index=True)
+    series: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(FsText)
+    status: Mapped[str] = mapped_column(String(32))  # engine.images.ImageStatus
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    size_x: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    size_y: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    size_z: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    size_c: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    size_t: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    pixel_type: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    physical_size_x: Mapped[float | None] = mapped_column(Float, nullable=True)
+    physical_size_x_unit: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    physical_size_y: Mapped[float | None] = mapped_column(Float, nullable=True)
+    physical_size_y_unit: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    physical_size_z: Mapped[float | None] = mapped_column(Float, nullable=True)
+    physical_size_z_unit: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    channels: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of names
+    acquired: Mapped[str | None] = mapped_column(String(64), nullable=True)  # ISO 8601, as the file says
+    plate: Mapped[str | None] = mapped_column(Text, nullable=True)
+    well: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    field_index: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    levels: Mapped[int] = mapped_column(Integer, default=1)
+    thumbnail: Mapped[str | None] = mapped_column(Text, nullable=True)  # relative to the data dir
+    read_at: Mapped[datetime] = mapped_column(DateTime)
