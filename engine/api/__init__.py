@@ -9,6 +9,8 @@ pyproject.toml keeps it so.
         report = prepared.run(prepared.acknowledge(), progress, cancel, on_file)
 """
 
+from typing import TYPE_CHECKING
+
 from engine import __version__
 from engine.api.catalogue import (
     DEFAULT_ALGORITHM,
@@ -28,6 +30,7 @@ from engine.checks import CheckReport, Finding, Severity
 from engine.config import resolve_data_dir
 from engine.consistency import ConsistencyReport
 from engine.containers import Target, parse_target
+from engine.dropbox.folders import DEFAULT_QUIET_SECONDS, FolderArguments, FolderStatus, WatchedFolder
 from engine.explain import explain
 from engine.fsnames import json_text, shown
 from engine.importer import ImportOptions
@@ -43,6 +46,7 @@ from engine.verify import EntryCheck, VerifyReport, parse_duration
 
 __all__ = [
     "DEFAULT_ALGORITHM",
+    "DEFAULT_QUIET_SECONDS",
     "DEFAULT_DEPTH",
     "DEFAULT_TRANSFER",
     "EXCLUDE_MODES",
@@ -54,10 +58,13 @@ __all__ = [
     "ConsistencyReport",
     "DataDirectory",
     "DeleteReport",
+    "DropboxService",
     "EntryCheck",
     "FileOutcome",
     "FilesetHealth",
     "Finding",
+    "FolderArguments",
+    "FolderStatus",
     "ImportOptions",
     "ImportPlan",
     "JobReport",
@@ -72,6 +79,7 @@ __all__ = [
     "Target",
     "TransferInfo",
     "VerifyReport",
+    "WatchedFolder",
     "__version__",
     "algorithms",
     "checksum_file",
@@ -89,3 +97,16 @@ __all__ = [
     "shown",
     "transfers",
 ]
+
+if TYPE_CHECKING:
+    from engine.dropbox.service import DropboxService
+
+
+def __getattr__(name: str):
+    # The DropBox service is itself built on this face, so it is imported when first asked for, once
+    # every name above is defined, whichever of the two modules is imported first.
+    if name == "DropboxService":
+        from engine.dropbox.service import DropboxService
+
+        return DropboxService
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
