@@ -14,6 +14,7 @@ from engine.catalog.store.jobs import JobRecord
 from engine.containers import Target
 from engine.datadir import DataDir
 from engine.errors import UsageError
+from engine.images import remove_thumbnails
 from engine.importer import ImportOptions
 from engine.jobs import mark_interrupted
 from engine.permissions import require_owner_or_admin
@@ -127,6 +128,7 @@ def delete_filesets(
             report.files += 1
         remove_fileset_dir(data_dir.repository, fs.repo_dir)
         store.filesets.remove(data_dir, [fs.id])
+        remove_thumbnails(data_dir, [fs.id])  # their image rows went with the fileset (cascade)
         report.filesets += 1
     return report
 
