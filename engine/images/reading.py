@@ -21,7 +21,7 @@ def read_fileset(name: str, fmt: str | None, paths: list[str]) -> list[FoundImag
         return [not_read(name, f"{fmt or 'the'} reader could not read it: {type(exc).__name__}: {exc}")]
     if found is None:
         return [not_read(name, f"no image reader for {fmt or 'this format'} in this version")]
-    return found
+    return found or [not_read(name, f"the {fmt or ''} reader found no image in it".replace("  ", " "))]
 
 
 def _read(fmt: str | None, paths: list[str]) -> list[FoundImage] | None:

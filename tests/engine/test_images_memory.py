@@ -78,7 +78,7 @@ def test_a_large_pyramid_is_read_from_its_smallest_fitting_level(tmp_path):
         tif.write(_tiles(SIDE), shape=(SIDE, SIDE), subifds=2, metadata={"axes": "YX"}, **options)
         for factor in (8, 64):
             side = SIDE // factor
-            level = np.fromfunction(lambda y, x: (x + y) * factor // 40, (side, side)).astype(np.uint16)
+            level = np.fromfunction(lambda y, x, f=factor: (x + y) * f // 40, (side, side)).astype(np.uint16)
             tif.write(level, subfiletype=1, **options)
     result = _measure(path, tmp_path)
     _assert_bounded(result)
