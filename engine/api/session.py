@@ -23,6 +23,8 @@ from engine.config import SETTINGS_FILE, Policy, update_policy
 from engine.consistency import ConsistencyReport, check_repository
 from engine.containers import list_containers
 from engine.datadir import DataDir
+from engine.dropbox import folders as dropbox_folders
+from engine.dropbox.folders import FolderArguments, FolderStatus, WatchedFolder
 from engine.errors import UsageError
 from engine.importer import ImportOptions
 from engine.permissions import require_admin, require_owner_or_admin, visible_owner_filter
@@ -209,3 +211,27 @@ class Session:
         """Propose (or `apply`) new places under `root` for ln_s entries whose original is gone; a file
         matched by name and size (and checksum with `full`). Ambiguous matches are never applied."""
         return relinking.search(self.data_dir, self.account, root, full, apply, cancel)
+
+    # --- watch folders (DropBox) -------------------------------------------------------------------
+
+    def add_watched_folder(
+        self, path: str, account: str, arguments: FolderArguments, accept_responsibilities: bool = False
+    ) -> WatchedFolder:
+        """Register a folder whose arrivals the DropBox service imports for `account` (administrators
+        only). An in-place or deleting transfer needs `accept_responsibilities`: this administrator's
+        standing acknowledgement, recorded with who and when and repeated in every job it covers."""
+        return dropbox_folders.add_folder(
+            self.data_dir, self.account, path, account, arguments, accept_responsibilities
+        )
+
+    def watched_folders(self) -> list[WatchedFolder]:
+        """Every watch folder for an administrator; an account's own otherwise."""
+        return dropbox_folders.list_folders(self.data_dir, self.account)
+
+    def remove_watched_folder(self, folder_id: int) -> WatchedFolder:
+        """Stop watching a folder (administrators only); what it imported stays, its files are untouched."""
+        return dropbox_folders.remove_folder(self.data_dir, self.account, folder_id)
+
+    def dropbox_status(self, events: int = 10) -> list[FolderStatus]:
+        """Each visible watch folder with what waits there and its newest imports and failures."""
+        return dropbox_folders.folder_status(self.data_dir, self.account, events)

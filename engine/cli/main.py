@@ -9,7 +9,7 @@ import os
 import re
 import sys
 
-from engine.api import DEFAULT_ALGORITHM, DEFAULT_DEPTH, DEFAULT_TRANSFER, __version__, shown
+from engine.api import DEFAULT_ALGORITHM, DEFAULT_DEPTH, DEFAULT_QUIET_SECONDS, DEFAULT_TRANSFER, __version__, shown
 from engine.errors import EngineError
 from engine.states import ExitCode
 
@@ -172,6 +172,7 @@ def build_parser() -> Parser:
     p.set_defaults(func=catalog_cmd.run_datasets)
 
     _verify_commands(sub)
+    _dropbox_commands(sub)
 
     p = sub.add_parser("login", help="sign in once so that later commands need no password")
     _account_options(p)
@@ -244,6 +245,76 @@ def _verify_commands(sub) -> None:
     p.add_argument("--full", action="store_true", help="compare checksums, not size and modification time")
     p.add_argument("--output", choices=["human", "json"], default="human")
     p.set_defaults(func=verify_cmd.run_relink)
+
+
+def _dropbox_commands(sub) -> None:
+    from engine.cli import dropbox_cmd
+
+    dropbox = sub.add_parser(
+        "dropbox",
+        help="watch folders: import what lands in them (add, list, remove, status, run)",
+        description="Watch folders whose arrivals are imported for an account with import arguments an "
+        "administrator chose, once every file of a set is there and has stopped changing.",
+    )
+    commands = dropbox.add_subparsers(dest="dropbox_command", metavar="COMMAND", parser_class=Parser, required=True)
+
+    p = commands.add_parser("add", help="watch a folder (administrators)")
+    p.add_argument("folder", metavar="FOLDER")
+    p.add_argument("--account", required=True, help="the account the imports are made for")
+    _account_options(p)
+    p.add_argument("--transfer", default=DEFAULT_TRANSFER, help=f"default {DEFAULT_TRANSFER}")
+    p.add_argument("--checksum-algorithm", default=DEFAULT_ALGORITHM, help=f"default {DEFAULT_ALGORITHM}")
+    p.add_argument("-T", "--target", help="Dataset:ID, Dataset:name:NAME or Project:name:P/Dataset:name:D")
+    p.add_argument(
+        "--exclude",
+        choices=["clientpath", "filename"],
+        default="clientpath",
+        help="how a file imported before is recognised and left out (default clientpath; never off)",
+    )
+    p.add_argument(
+        "--quiet-seconds",
+        type=float,
+        default=DEFAULT_QUIET_SECONDS,
+        metavar="N",
+        help=f"import a set once none of its files changed for N seconds (default {DEFAULT_QUIET_SECONDS:g})",
+    )
+    p.add_argument("--polling", action="store_true", help="poll the folder instead of inotify (network filesystems)")
+    p.add_argument(
+        "--accept-responsibilities",
+        action="store_true",
+        help="accept, for every import of the folder, the responsibilities of an in-place or deleting transfer",
+    )
+    p.add_argument(
+        "--accept-warning",
+        action="append",
+        metavar="CODE",
+        help="accept this warning of the checks in advance (e.g. sources-writable); repeatable",
+    )
+    p.set_defaults(func=dropbox_cmd.run_add)
+
+    p = commands.add_parser("list", help="list the watch folders")
+    _account_options(p)
+    p.add_argument("--output", choices=["human", "json"], default="human")
+    p.set_defaults(func=dropbox_cmd.run_list)
+
+    p = commands.add_parser("remove", help="stop watching a folder (administrators)")
+    p.add_argument("folder_id", type=catalog_id, metavar="ID")
+    _account_options(p)
+    p.set_defaults(func=dropbox_cmd.run_remove)
+
+    p = commands.add_parser("status", help="what waits in each folder, what was imported, what failed and why")
+    _account_options(p)
+    p.add_argument("--output", choices=["human", "json"], default="human")
+    p.set_defaults(func=dropbox_cmd.run_status)
+
+    p = commands.add_parser(
+        "run",
+        help="run the DropBox service until stopped (SIGTERM)",
+        description="Watch every registered folder and import what becomes complete and quiet. Needs no "
+        "sign-in: it imports only for the accounts administrators registered folders for.",
+    )
+    p.add_argument("--data-dir", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    p.set_defaults(func=dropbox_cmd.run_service)
 
 
 def main(argv: list[str] | None = None) -> int:
