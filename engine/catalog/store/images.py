@@ -11,45 +11,55 @@ from engine.catalog.models import Fileset, FilesetEntry, Image
 from engine.catalog.store.base import Catalog
 from engine.states import FilesetState
 
+CHUNK = 500  # values per IN (...): SQLite limits a statement's variables
 COLUMNS = [c.name for c in Image.__table__.columns if c.name not in ("id", "fileset_id", "read_at")]
 
 
-def fileset_files(catalog: Catalog, fileset_id: int) -> tuple[str, str | None, list[str]] | None:
-    """A registered fileset's name, format and its files' repository paths; None when there is none."""
+def fileset_files(catalog: Catalog, fileset_ids: list[int]) -> dict[int, tuple[str, str | None, list[str]]]:
+    """Registered filesets' names, formats and their files' repository paths, by id (those that exist)."""
+    found: dict[int, tuple[str, str | None, list[str]]] = {}
     with catalog.session() as s:
-        row = s.execute(
-            select(Fileset.name, Fileset.format).where(
-                Fileset.id == fileset_id, Fileset.state == FilesetState.REGISTERED
+        for i in range(0, len(fileset_ids), CHUNK):
+            chunk = fileset_ids[i : i + CHUNK]
+            query = select(Fileset.id, Fileset.name, Fileset.format).where(
+                Fileset.id.in_(chunk), Fileset.state == FilesetState.REGISTERED
             )
-        ).first()
-        if row is None:
-            return None
-        paths = s.scalars(
-            select(FilesetEntry.repo_path).where(FilesetEntry.fileset_id == fileset_id).order_by(FilesetEntry.id)
-        )
-        return row.name, row.format, list(paths)
+            for fileset_id, name, fmt in s.execute(query):
+                found[fileset_id] = (name, fmt, [])
+            entries = select(FilesetEntry.fileset_id, FilesetEntry.repo_path).where(FilesetEntry.fileset_id.in_(chunk))
+            for fileset_id, repo_path in s.execute(entries.order_by(FilesetEntry.id)):
+                if fileset_id in found:
+                    found[fileset_id][2].append(repo_path)
+    return found
 
 
-def replace_images(catalog: Catalog, fileset_id: int, rows: list[dict]) -> bool:
-    """Record a fileset's images in one transaction, replacing those recorded before. False, and
-    nothing recorded, when the fileset was deleted meanwhile."""
+def replace_images(catalog: Catalog, rows_by_fileset: dict[int, list[dict]]) -> set[int]:
+    """Record filesets' images in one transaction, replacing those recorded before; returns the ids
+    recorded (a fileset deleted meanwhile is not)."""
     now = datetime.now()
-    values = [
-        {
-            **{k: row.get(k) for k in COLUMNS},
-            "channels": json.dumps(row.get("channels") or []),
-            "levels": row.get("levels") or 1,
-            "fileset_id": fileset_id,
-            "read_at": now,
-        }
-        for row in rows
-    ]
+    ids = list(rows_by_fileset)
     with catalog.session() as s, s.begin():
-        exists = s.scalar(select(Fileset.id).where(Fileset.id == fileset_id, Fileset.state == FilesetState.REGISTERED))
-        s.execute(delete(Image).where(Image.fileset_id == fileset_id))
-        if exists is not None and values:
+        existing: set[int] = set()
+        for i in range(0, len(ids), CHUNK):
+            chunk = ids[i : i + CHUNK]
+            s.execute(delete(Image).where(Image.fileset_id.in_(chunk)))
+            query = select(Fileset.id).where(Fileset.id.in_(chunk), Fileset.state == FilesetState.REGISTERED)
+            existing.update(s.scalars(query))
+        values = [
+            {
+                **{k: row.get(k) for k in COLUMNS},
+                "channels": json.dumps(row.get("channels") or []),
+                "levels": row.get("levels") or 1,
+                "fileset_id": fileset_id,
+                "read_at": now,
+            }
+            for fileset_id, rows in rows_by_fileset.items()
+            if fileset_id in existing
+            for row in rows
+        ]
+        if values:
             s.execute(insert(Image.__table__), values)
-    return exists is not None
+    return existing
 
 
 def images_of(catalog: Catalog, fileset_ids: list[int] | None = None) -> dict[int, list[dict]]:
