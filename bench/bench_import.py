@@ -6,7 +6,11 @@ the same placement (`cp -rs`, `cp -al`, `cp -r`) followed by `openssl dgst -sha1
 Caches are warm for both sides; every run writes into fresh paths and nothing is deleted until the
 end (this ext4 creates files slowly for a minute after a large deletion).
 
-    python bench/bench_import.py [--workdir DIR] [--small N] [--large-mib M]
+The thumbnail cost: an ln_s import of the small workload and of `--images N` real 1024 x 1024
+uint16 TIFFs, with the background image reader (the default) and without it; the import's time
+with it must stay within 10% of the time without, and the reader's own finish is shown beside it.
+
+    python bench/bench_import.py [--workdir DIR] [--small N] [--large-mib M] [--images N]
 """
 
 from __future__ import annotations
@@ -21,9 +25,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from engine import importer as importer_module  # noqa: E402
 from engine.accounts import authenticate, create_account  # noqa: E402
 from engine.checks import run_checks  # noqa: E402
 from engine.datadir import DataDir  # noqa: E402
+from engine.images import queue_filesets, wait_for_images  # noqa: E402
 from engine.importer import Importer, ImportOptions  # noqa: E402
 from engine.plan import make_plan  # noqa: E402
 from engine.responsibilities import acknowledge_all  # noqa: E402
@@ -79,6 +85,29 @@ def ours(transfer: str, src: Path, data_root: Path) -> tuple[float, int]:
     return took, report.transferred
 
 
+def make_images(root: Path, count: int) -> None:
+    import numpy as np
+    import tifffile
+
+    root.mkdir(parents=True)
+    ramp = np.add.outer(np.arange(1024), np.arange(1024)).astype(np.uint16)
+    for i in range(count):
+        tifffile.imwrite(root / f"image{i:04d}.tif", ramp + i)
+
+
+def with_and_without_images(src: Path, work: Path) -> tuple[float, float, float]:
+    """(import s without the image reader, import s with it, s until its thumbnails were all made)."""
+    importer_module.queue_filesets = lambda data_dir, ids: None  # type: ignore[assignment]
+    try:
+        without, _ = ours("ln_s", src, work / f"data-noimages-{src.name}")
+    finally:
+        importer_module.queue_filesets = queue_filesets
+    start = time.perf_counter()
+    took, _ = ours("ln_s", src, work / f"data-images-{src.name}")
+    wait_for_images()
+    return without, took, time.perf_counter() - start
+
+
 def checks_alone(src: Path, data_root: Path) -> float:
     """All checks for every transfer at once, as the wizard's transfer page runs them."""
     data_dir = DataDir(data_root)
@@ -97,6 +126,7 @@ def main() -> int:
     parser.add_argument("--small", type=int, default=20_000)
     parser.add_argument("--large-mib", type=int, default=1024)
     parser.add_argument("--transfers", default="ln_s,ln,cp,upload")
+    parser.add_argument("--images", type=int, default=500, help="real TIFFs for the thumbnail cost")
     args = parser.parse_args()
     work = Path(args.workdir) / time.strftime("run-%Y%m%d-%H%M%S")
     work.mkdir(parents=True)
@@ -129,6 +159,16 @@ def main() -> int:
         print(row.format(label, transfer, *cells))
     for label, (took, import_took) in checks.items():
         print(f"checks for all 7 transfers on {label}: {took:.2f} s ({took / import_took:.0%} of the ln_s import)")
+    images_src = work / "src-images"
+    make_images(images_src, args.images)
+    warm(images_src)
+    print("\nthumbnails (ln_s; images read in the background): import without, import with, reader done")
+    for label, src in (
+        (f"{args.small} x 4 KiB", workloads[f"{args.small} x 4 KiB"][0]),
+        (f"{args.images} TIFFs", images_src),
+    ):
+        without, took, done = with_and_without_images(src, work)
+        print(f"{label:<18} {without:.2f} s  {took:.2f} s ({took / without - 1:+.0%})  thumbnails done {done:.2f} s")
     shutil.rmtree(work, ignore_errors=True)
     return 0
 
