@@ -29,6 +29,7 @@ from engine.errors import EngineError, ErrorKind, FileFailure
 from engine.explain import explain
 from engine.fileset_import import import_fileset
 from engine.grouping import FilesetPlan
+from engine.images import queue_filesets
 from engine.joblog import JobLog
 from engine.jobs import finish_job, start_job
 from engine.paths import DirectoryAllocator, client_path
@@ -234,6 +235,7 @@ class Importer:
         checkpoints.reached("before-register")
         registered = self._record(registered, failed_ids)
         checkpoints.reached("registered")
+        queue_filesets(self.data_dir, [item.fileset_id for item, _ in registered])  # images, in the background
         for item, _ in registered:
             write_new_file(os.path.join(self.repository, f"{item.repo_dir}.log"), item.log_text)
         report.filesets_created += len(registered)

@@ -33,6 +33,7 @@ from engine.containers import Target, parse_target
 from engine.dropbox.folders import DEFAULT_QUIET_SECONDS, FolderArguments, FolderStatus, WatchedFolder
 from engine.explain import explain
 from engine.fsnames import json_text, shown
+from engine.images import ImageStatus, wait_for_images
 from engine.importer import ImportOptions
 from engine.plan import EXCLUDE_MODES, ImportPlan
 from engine.progress import CancelToken, ProgressSnapshot, ProgressTracker
@@ -65,6 +66,7 @@ __all__ = [
     "Finding",
     "FolderArguments",
     "FolderStatus",
+    "ImageStatus",
     "ImportOptions",
     "ImportPlan",
     "JobReport",
@@ -96,6 +98,7 @@ __all__ = [
     "resolve_data_dir",
     "shown",
     "transfers",
+    "wait_for_images",
 ]
 
 if TYPE_CHECKING:

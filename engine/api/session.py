@@ -235,3 +235,63 @@ class Session:
     def dropbox_status(self, events: int = 10) -> list[FolderStatus]:
         """Each visible watch folder with what waits there and its newest imports and failures."""
         return dropbox_folders.folder_status(self.data_dir, self.account, events)
+
+    # --- images and thumbnails ---------------------------------------------------------------------
+
+    def images(self, fileset_id: int) -> list[dict]:
+        """The images (series) of a fileset as its format's reader saw them, each with `thumbnail`
+        (an absolute path, or None). Empty until the background reader has read the fileset; a
+        format no reader takes gives one image with status "not read" and the reason."""
+        from engine.catalog.store import images as image_store
+
+        owner = image_store.fileset_owner(self.data_dir, fileset_id)
+        if owner is None:
+            raise UsageError(f"There is no fileset {fileset_id}.", "List them with 'inplace filesets'.")
+        require_owner_or_admin(self.account, owner, f"see the images of fileset {fileset_id}")
+        return self._with_paths(image_store.images_of(self.data_dir, [fileset_id]).get(fileset_id, []))
+
+    def images_by_fileset(self) -> dict[int, list[dict]]:
+        """The images of every visible fileset read so far, by fileset id (one query, for listings)."""
+        from engine.catalog.store import images as image_store
+
+        visible = set(image_store.registered_ids(self.data_dir, visible_owner_filter(self.account)))
+        found = image_store.images_of(self.data_dir, sorted(visible))
+        return {fileset_id: self._with_paths(rows) for fileset_id, rows in found.items()}
+
+    def thumbnail_path(self, fileset_id: int, series: int | None = None) -> Path | None:
+        """The PNG of one image of a fileset, or with `series` None its plate overview; None when
+        there is none (not made yet, or the image could not be read)."""
+        from engine.images import thumbnails, thumbnails_root
+
+        if series is None:
+            self.images(fileset_id)  # refuses unknown and foreign filesets
+            path = thumbnails.fileset_folder(thumbnails_root(self.data_dir), fileset_id) / thumbnails.OVERVIEW_NAME
+            return path if path.is_file() else None
+        row = next((r for r in self.images(fileset_id) if r["series"] == series), None)
+        return Path(row["thumbnail"]) if row and row["thumbnail"] else None
+
+    def rebuild_images(self, fileset_ids: list[int] | None = None, on_fileset=None) -> int:
+        """Read the images of these filesets (of every visible one when None) and make their
+        thumbnails again, here and now; `on_fileset(fileset_id, images)` after each. Returns how many."""
+        from engine.catalog.store import images as image_store
+        from engine.images import read_images
+
+        if fileset_ids is None:
+            fileset_ids = image_store.registered_ids(self.data_dir, visible_owner_filter(self.account))
+        for fileset_id in fileset_ids:
+            self.images(fileset_id)  # all are checked before any is read
+        for fileset_id in fileset_ids:
+            read_images(self.data_dir, [fileset_id])
+            if on_fileset is not None:
+                on_fileset(fileset_id, self.images(fileset_id))
+        return len(fileset_ids)
+
+    def wait_for_images(self, timeout: float | None = None) -> bool:
+        """Wait until the background reader has read every fileset imported in this process (True),
+        or `timeout` seconds passed (False)."""
+        from engine.images import wait_for_images
+
+        return wait_for_images(timeout)
+
+    def _with_paths(self, rows: list[dict]) -> list[dict]:
+        return [{**r, "thumbnail": str(self.data_dir.root / r["thumbnail"]) if r["thumbnail"] else None} for r in rows]

@@ -29,7 +29,9 @@ def run_filesets(args) -> int:
     _, session = open_and_sign_in(args)
     rows = session.filesets()
     health = session.fileset_health()
+    images = session.images_by_fileset()
     for row in rows:
+        row["images"] = images.get(row["id"], [])
         found = health.get(row["id"])
         row["health"] = str(found.health) if found else "unchecked"
         row["checked_at"] = found.checked_at.isoformat(timespec="seconds") if found and found.checked_at else None
@@ -46,11 +48,26 @@ def run_filesets(args) -> int:
             f"Fileset:{row['id']}  {row['name']}  ({row['transfer']}, {len(row['entries'])} files) {row['repo_dir']}"
             f"  health: {health_words}"
         )
+        say(f"    {images_line(row['images'])}")
         for e in row["entries"]:
             say(f"    {e['source_path']} -> {e['repo_path']}  {e['checksum_algorithm']} {e['checksum']}")
     if not rows:
         say("No filesets yet.")
     return 0
+
+
+def images_line(images: list[dict]) -> str:
+    """The series count and each distinct dimension, e.g. 2 images: X1080 Y1080 Z1 C1 T1 uint16 (x2)."""
+    from engine.cli.images_cmd import NOT_YET, describe
+
+    if not images:
+        return f"images {NOT_YET}"
+    shapes: dict[str, int] = {}
+    for image in images:
+        shapes[describe(image)] = shapes.get(describe(image), 0) + 1
+    listed = "; ".join(f"{s} (x{n})" if n > 1 else s for s, n in list(shapes.items())[:3])
+    more = f"; and {len(shapes) - 3} other sizes" if len(shapes) > 3 else ""
+    return f"{count(len(images), 'image')}: {listed}{more}"
 
 
 def run_delete(args) -> int:

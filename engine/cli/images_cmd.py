@@ -30,10 +30,7 @@ def run_images(args) -> int:
         shown = {i: session.images(i) for i in ids}
     if args.output == "json":
         print_json(
-            [
-                {"fileset_id": i, "images": shown.get(i, []), "overview": _path(session.thumbnail_path(i))}
-                for i in ids
-            ]
+            [{"fileset_id": i, "images": shown.get(i, []), "overview": _path(session.thumbnail_path(i))} for i in ids]
         )
         return 0
     if not ids:
@@ -71,7 +68,7 @@ def print_fileset_images(fileset_id: int, rows: list[dict], overview) -> None:
 
 
 def describe(row: dict) -> str:
-    """"X1080 Y1080 Z1 C2 T1 uint16", or "not read"."""
+    """Dimensions and pixel type, e.g. X1080 Y1080 Z1 C2 T1 uint16; or the status when not read."""
     if row["size_x"] is None:
         return row["status"]
     sizes = " ".join(f"{a}{row[f'size_{a.lower()}']}" for a in "XYZCT")

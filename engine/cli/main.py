@@ -9,7 +9,15 @@ import os
 import re
 import sys
 
-from engine.api import DEFAULT_ALGORITHM, DEFAULT_DEPTH, DEFAULT_QUIET_SECONDS, DEFAULT_TRANSFER, __version__, shown
+from engine.api import (
+    DEFAULT_ALGORITHM,
+    DEFAULT_DEPTH,
+    DEFAULT_QUIET_SECONDS,
+    DEFAULT_TRANSFER,
+    __version__,
+    shown,
+    wait_for_images,
+)
 from engine.errors import EngineError
 from engine.states import ExitCode
 
@@ -137,6 +145,8 @@ def build_parser() -> Parser:
     _account_options(p)
     p.add_argument("--output", choices=["human", "json"], default="human")
     p.set_defaults(func=catalog_cmd.run_filesets)
+
+    _images_command(sub)
 
     p = sub.add_parser("delete", help="delete filesets from the repository (links only remove links)")
     p.add_argument("filesets", nargs="+", type=catalog_id, metavar="FILESET")
@@ -317,6 +327,23 @@ def _dropbox_commands(sub) -> None:
     p.set_defaults(func=dropbox_cmd.run_service)
 
 
+def _images_command(sub) -> None:
+    from engine.cli import images_cmd
+
+    p = sub.add_parser(
+        "images",
+        help="show the images of filesets: dimensions, pixel sizes, channels, plate, thumbnails",
+        description="Show what the images of filesets are, as the reader of each format saw them, with the "
+        "paths of their thumbnails (all your filesets when none is named). --rebuild reads them and makes "
+        "the thumbnails again, now.",
+    )
+    p.add_argument("filesets", nargs="*", type=catalog_id, metavar="FILESET")
+    _account_options(p)
+    p.add_argument("--rebuild", action="store_true", help="read the images and make their thumbnails again")
+    p.add_argument("--output", choices=["human", "json"], default="human")
+    p.set_defaults(func=images_cmd.run_images)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     argv = sys.argv[1:] if argv is None else list(argv)
@@ -347,6 +374,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         from engine.cli.auth import close_all
 
+        wait_for_images()  # thumbnails of what this command imported, before the catalog closes
         close_all()
 
 
