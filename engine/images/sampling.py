@@ -2,9 +2,10 @@
 
 A thumbnail never needs every pixel. A page is sampled on a regular grid (every `step`-th row and
 column, so that the long side comes out at most `MAX_SIDE` pixels) while it is read one tile or strip
-at a time; uncompressed pages are mapped, and only the sampled rows are touched. Memory is bounded
-by one decoded tile or strip (refused above `MAX_SEGMENT_BYTES`), tifffile's read buffer
-(`READ_BUFFER_BYTES`) and the sampled plane itself: well under 100 MiB, whatever the image's size.
+at a time; uncompressed pages are mapped a block of rows at a time (`MAP_BLOCK_BYTES`). Memory is
+bounded by one decoded tile or strip (refused above `MAX_SEGMENT_BYTES`), tifffile's read buffer
+(`READ_BUFFER_BYTES`) or one mapped block, and the sampled plane itself: under 100 MiB, whatever
+the image's size (tests/engine/test_images_memory.py).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import numpy as np
 MAX_SIDE = 512  # sampled plane; the thumbnail is then resized to THUMBNAIL_SIDE
 MAX_SEGMENT_BYTES = 64 << 20
 READ_BUFFER_BYTES = 16 << 20
+MAP_BLOCK_BYTES = 16 << 20
 
 
 class TooLarge(Exception):
@@ -32,14 +34,23 @@ def sample_page(page, max_side: int = MAX_SIDE) -> np.ndarray:
 
 
 def _sample_mapped(page, step: int) -> np.ndarray:
+    """Map MAP_BLOCK_BYTES of rows at a time: mapped pages count as resident while mapped, and a
+    sampled row's pages are all touched when the step is shorter than a memory page."""
     dtype = page.dtype.newbyteorder(page.parent.byteorder)
-    path, offset = page.parent.filehandle.path, page.dataoffsets[0]
-    mapped = np.memmap(path, dtype=dtype, mode="r", offset=offset, shape=page.shaped)
-    try:
-        picked = np.array(mapped[0, 0, ::step, ::step, :])
-    finally:
-        del mapped
-    return picked[..., 0] if picked.shape[-1] == 1 else picked
+    _, _, h, w, samples = page.shaped
+    row_bytes = w * samples * dtype.itemsize
+    block = max(1, MAP_BLOCK_BYTES // (row_bytes * step)) * step  # whole steps, so the grid continues
+    parts = []
+    for y0 in range(0, h, block):
+        rows = min(block, h - y0)
+        offset = page.dataoffsets[0] + y0 * row_bytes  # plane 0 (separate planes: sample 0)
+        mapped = np.memmap(page.parent.filehandle.path, dtype=dtype, mode="r", offset=offset, shape=(rows, w, samples))
+        try:
+            parts.append(np.array(mapped[::step, ::step, :]))
+        finally:
+            del mapped
+    picked = np.concatenate(parts)
+    return picked[..., 0] if samples == 1 else picked
 
 
 def _sample_segments(page, step: int) -> np.ndarray:
