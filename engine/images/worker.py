@@ -138,7 +138,9 @@ class _Worker:
                     try:
                         read_images(data_dir, ids[i : i + BATCH])
                     except Exception:  # noqa: BLE001 - the data dir went away, the catalog is locked...
-                        log.warning("reading the images of filesets %s failed", ids[i : i + BATCH], exc_info=True)
+                        # not a warning: the fileset stays "not read yet" and --rebuild reads it; a
+                        # traceback on the terminal after an import that failed anyway helps nobody
+                        log.info("reading the images of filesets %s failed", ids[i : i + BATCH], exc_info=True)
         finally:
             for data_dir in opened.values():
                 with contextlib.suppress(Exception):
