@@ -64,9 +64,19 @@ class DataDir:
             return False
         return self.catalog_path.exists() if self.catalog_is_local else True
 
-    @cached_property
+    @property
     def settings(self) -> Settings:
-        return Settings.load(self.root)
+        """settings.toml, read again whenever it changed: an edited policy applies to the next check
+        without a restart (one stat per look)."""
+        try:
+            st = (self.root / SETTINGS_FILE).stat()
+            stamp: tuple[int, int, int] | None = (st.st_mtime_ns, st.st_size, st.st_ino)
+        except OSError:
+            stamp = None
+        cached = self.__dict__.get("_settings")
+        if cached is None or cached[0] != stamp:
+            cached = self.__dict__["_settings"] = (stamp, Settings.load(self.root))
+        return cached[1]
 
     @property
     def shared_with_group(self) -> bool:
@@ -142,7 +152,7 @@ class DataDir:
                 settings.write_text(DEFAULT_SETTINGS_TEXT.format(template=DEFAULT_TEMPLATE))
             if catalog_url is not None and catalog_url != sqlite_url(self.catalog_path):
                 set_catalog_url(self.root, catalog_url)
-                self.__dict__.pop("settings", None)
+                self.__dict__.pop("_settings", None)
         except OSError as exc:
             raise UsageError(
                 f"The data dir {self.root} could not be created ({exc.strerror}).",
@@ -176,7 +186,7 @@ class DataDir:
         self.__dict__.pop("engine", None)
         self.__dict__.pop("_sessions", None)
         set_catalog_url(self.root, None if url == sqlite_url(self.catalog_path) else url)
-        self.__dict__.pop("settings", None)
+        self.__dict__.pop("_settings", None)
         if was_local:
             for suffix in ("", "-wal", "-shm"):
                 old = Path(f"{self.catalog_path}{suffix}")

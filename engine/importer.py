@@ -20,6 +20,7 @@ from engine import checkpoints
 from engine.allocation import Allocated, allocate
 from engine.catalog.registration import keep_results, register
 from engine.catalog.store.accounts import AccountRef
+from engine.catalog.store.base import exclusive
 from engine.checks import CheckReport, refuse_on_errors, run_checks
 from engine.checksums import DEFAULT_ALGORITHM, get_algorithm
 from engine.containers import Target, resolve_target
@@ -31,7 +32,7 @@ from engine.fileset_import import import_fileset
 from engine.grouping import FilesetPlan
 from engine.images import queue_filesets
 from engine.joblog import JobLog
-from engine.jobs import finish_job, start_job
+from engine.jobs import finish_job, heartbeat, start_job
 from engine.paths import DirectoryAllocator, client_path
 from engine.plan import ImportPlan
 from engine.progress import CancelToken, ProgressTracker
@@ -214,6 +215,7 @@ class Importer:
         failed_ids: list[int] = []
         stop: StopReason | None = None
         for item in allocated:
+            heartbeat(self.data_dir, report.job_id)  # the job's lease, for other hosts (engine/jobs.py)
             if stop:
                 self._roll_back(item)
                 failed_ids.append(item.fileset_id)
@@ -249,6 +251,7 @@ class Importer:
         the catalog is locked: a `*_rm` run deletes only under the same lock, after looking for
         registered links, so either it sees these filesets or they see its deletions."""
         with self.data_dir.engine.begin() as conn:
+            exclusive(conn)  # SQLite's BEGIN IMMEDIATE holds it already; PostgreSQL takes an advisory lock
             if self.transfer.follows_source_path:
                 registered = self._drop_broken_links(registered, failed_ids)
             register(conn, [item.fileset_id for item, _ in registered], self._entries(registered), failed_ids)
@@ -323,6 +326,7 @@ class Importer:
             # one of them in between (it checks its links under the same lock).
             stored = self.run_state.stored
             with self.data_dir.engine.begin() as conn:
+                exclusive(conn)
                 linked = linked_originals(conn, [s.source for s in stored])
                 report.sources_deleted, report.sources_left_behind = delete_sources(
                     self.transfer, stored, self.repository, plan.selection, linked, log

@@ -79,7 +79,7 @@ class Session:
         `set_policy(temporary_storage="warning")`. The next checks and imports follow it at once."""
         require_admin(self.account, "change the data dir's policy")
         update_policy(self.data_dir.root, changes)
-        self.data_dir.__dict__.pop("settings", None)  # DataDir.settings is cached: read the file again
+        self.data_dir.__dict__.pop("_settings", None)  # read the file again even within its mtime's tick
         return self.policy
 
     # --- listings ----------------------------------------------------------------------------------
@@ -90,6 +90,10 @@ class Session:
 
     def jobs(self, limit: int = 50) -> list[dict]:
         return jobs.list_jobs(self.data_dir, account=self.account, limit=limit)
+
+    def accounts(self) -> list[dict]:
+        """The accounts of the catalog for an administrator; one's own for anyone else."""
+        return store.accounts.listing(self.data_dir, visible_owner_filter(self.account))
 
     def containers(self) -> list[dict]:
         return list_containers(self.data_dir, self.account)

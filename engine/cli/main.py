@@ -195,7 +195,9 @@ def build_parser() -> Parser:
     )
     p = admin.add_parser("init", help="create a data dir and its first (administrator) account")
     _account_options(p)
+    p.add_argument("--catalog-url", metavar="URL", help="keep the catalog in this empty PostgreSQL database")
     p.set_defaults(func=admin_cmd.run_init)
+    admin_cmd.add_move_catalog(admin, _account_options)
     p = admin.add_parser(
         "adduser",
         help="add an account (an administrator signs in)",
@@ -213,6 +215,11 @@ def build_parser() -> Parser:
         help="read the new account's password from stdin (the line after yours, with --password-stdin)",
     )
     p.set_defaults(func=admin_cmd.run_adduser)
+
+    p = admin.add_parser("accounts", help="list the accounts (an administrator sees all, anyone else only their own)")
+    _account_options(p)
+    p.add_argument("--output", choices=["human", "json"], default="human")
+    p.set_defaults(func=admin_cmd.run_accounts)
 
     p = sub.add_parser("demo", help="import a small generated folder with ln_s into the personal data dir")
     p.set_defaults(func=admin_cmd.run_demo)

@@ -41,10 +41,10 @@ def jobs(account: str) -> str:
 
 
 def start_service(data_dir, log: Path) -> subprocess.Popen:
-    out = log.open("w")
-    return subprocess.Popen(
-        cli_command(data_dir.root, "dropbox", "run"), env=cli_process_env(), cwd=REPO, stdout=out, stderr=out
-    )
+    with log.open("w") as out:  # the service writes to its own copy of the descriptor
+        return subprocess.Popen(
+            cli_command(data_dir.root, "dropbox", "run"), env=cli_process_env(), cwd=REPO, stdout=out, stderr=out
+        )
 
 
 def stop_service(proc: subprocess.Popen, log: Path) -> str:

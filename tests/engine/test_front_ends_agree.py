@@ -39,3 +39,15 @@ def test_a_retry_asks_its_own_responsibilities_and_is_linked_to_its_job(data_dir
     assert texts  # asked again, for the one file it retried
     code, out, _ = cli("jobs")
     assert "retries the failed files of job 1" in out
+
+
+def test_accounts_are_listed_for_an_administrator_and_only_oneself_otherwise(data_dir, cli, monkeypatch):
+    monkeypatch.setenv("INPLACE_NEW_PASSWORD", "bobs secret")
+    assert cli("admin", "adduser", "bob")[0] == 0
+    code, out, _ = cli("admin", "accounts", "--output", "json")
+    assert code == 0 and [a["name"] for a in json.loads(out)] == ["alice", "bob"]
+    assert "password" not in out
+    monkeypatch.setenv("INPLACE_USER", "bob")
+    monkeypatch.setenv("INPLACE_PASSWORD", "bobs secret")
+    code, out, _ = cli("admin", "accounts")
+    assert code == 0 and out.strip().startswith("bob") and "alice" not in out

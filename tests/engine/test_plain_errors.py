@@ -92,12 +92,14 @@ def small_data_dir(tmp_path):
 
     mnt = tmp_path / "small"
     mount_tmpfs(mnt, "3m")
-    path = mnt / "data"
-    result = run_cli_process(path, "admin", "init")
-    assert result.returncode == 0, result.stderr
-    (path / "settings.toml").write_text(TEST_SETTINGS)
-    yield path
-    unmount(mnt)
+    try:  # unmounted even when setting up fails, so no mount outlives the test
+        path = mnt / "data"
+        result = run_cli_process(path, "admin", "init")
+        assert result.returncode == 0, result.stderr
+        (path / "settings.toml").write_text(TEST_SETTINGS)
+        yield path
+    finally:
+        unmount(mnt)
 
 
 def test_a_disk_that_fills_up_part_way_stops_the_job_with_a_sentence_and_loses_nothing(small_data_dir, tmp_path):

@@ -26,7 +26,6 @@ def src(tmp_path):
 def test_an_administrator_changes_the_policy_and_the_next_check_follows_it(data_dir, account, src):
     settings = data_dir.root / "settings.toml"
     settings.write_text(DEFAULT_SETTINGS_TEXT.format(template=DEFAULT_TEMPLATE))
-    data_dir.__dict__.pop("settings", None)
     session = Session(data_dir, account)
     assert "temporary-storage" in _codes(session, src, "error")
     policy = session.set_policy(temporary_storage="warning")

@@ -44,6 +44,23 @@ def get(catalog: Catalog, account_id: int) -> AccountRef | None:
         return _ref(row) if row else None
 
 
+def listing(catalog: Catalog, only_id: int | None = None) -> list[dict]:
+    """Accounts by name (one of them when `only_id` is given), without their password hashes."""
+    query = select(Account).order_by(Account.name)
+    if only_id is not None:
+        query = query.where(Account.id == only_id)
+    with catalog.session() as s:
+        return [
+            {
+                "id": a.id,
+                "name": a.name,
+                "admin": bool(a.is_admin),
+                "created_at": a.created_at.isoformat(timespec="seconds"),
+            }
+            for a in s.scalars(query)
+        ]
+
+
 def credentials(catalog: Catalog, name: str) -> tuple[AccountRef, str] | None:
     """The account of this name with its stored password hash, or None."""
     with catalog.session() as s:
