@@ -13,6 +13,7 @@ import os
 from dataclasses import dataclass, field
 
 from engine.catalog import store
+from engine.repository import holds_files
 from engine.states import FilesetState
 
 PROBE_PREFIX = ".write-test-"  # left only if a check's write probe was killed
@@ -39,7 +40,7 @@ def check_repository(data_dir, remove: bool = True) -> ConsistencyReport:
     report.missing = sorted(d for d, state in rows if state == FilesetState.REGISTERED and d not in folders)
     orphans = sorted(f for f in folders if f not in known and f not in above and os.path.dirname(f) in above)
     for folder in orphans:
-        if _holds_files(os.path.join(root, folder)):
+        if holds_files(os.path.join(root, folder)):
             report.kept.append(folder)
         elif remove:
             _remove_empty_tree(os.path.join(root, folder))
@@ -77,10 +78,6 @@ def _parents(relative: str):
     while relative:
         relative = os.path.dirname(relative)
         yield relative
-
-
-def _holds_files(folder: str) -> bool:
-    return any(names for _, _, names in os.walk(folder))
 
 
 def _remove_empty_tree(folder: str) -> None:

@@ -24,6 +24,7 @@ from engine.catalog.store.accounts import any_account
 from engine.config import DEFAULT_SETTINGS_TEXT, SETTINGS_FILE, Settings, resolve_data_dir, set_catalog_url
 from engine.errors import CatalogLost, UsageError
 from engine.paths import DEFAULT_TEMPLATE
+from engine.repository import holds_files
 
 CATALOG_FILE = "catalog.sqlite"
 
@@ -119,7 +120,7 @@ class DataDir:
             raise self._lost("is missing" if not self.catalog_path.exists() else "is empty")
 
     def _holds_files(self) -> bool:
-        return _holds_files(self.repository) or _holds_files(self.logs)
+        return holds_files(self.repository) or holds_files(self.logs)
 
     def _lost(self, what: str) -> CatalogLost:
         if not self.catalog_is_local:
@@ -234,14 +235,3 @@ def _has_content(path: Path) -> bool:
         return path.stat().st_size > 0
     except FileNotFoundError:
         return False
-
-
-def _holds_files(folder: Path) -> bool:
-    """Whether anything but folders lies below `folder`; stops at the first one found."""
-    try:
-        with os.scandir(folder) as entries:
-            return any(not e.is_dir(follow_symlinks=False) or _holds_files(Path(e.path)) for e in entries)
-    except FileNotFoundError:
-        return False
-    except OSError:
-        return True  # what cannot be read cannot be called empty

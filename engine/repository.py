@@ -43,3 +43,15 @@ def remove_fileset_dir(repository: Path, repo_dir: str) -> None:
 def _ignore_missing(func, path, exc) -> None:
     if not isinstance(exc, FileNotFoundError):
         raise exc
+
+
+def holds_files(folder: str | Path) -> bool:
+    """Whether anything but folders lies below `folder` (a symbolic link counts); stops at the first
+    one found. What cannot be read cannot be called empty."""
+    try:
+        with os.scandir(os.fspath(folder)) as entries:
+            return any(not e.is_dir(follow_symlinks=False) or holds_files(e.path) for e in entries)
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return True
