@@ -65,8 +65,13 @@ def special_kind(mode: int) -> str | None:
     if stat.S_ISFIFO(mode):
         return "a named pipe (FIFO)"
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device file"
+        return "a device"
     return None
+
+
+def not_a_file(mode: int) -> str | None:
+    """What a path is when it is neither a regular file nor something scanning would walk into."""
+    return "a folder" if stat.S_ISDIR(mode) else special_kind(mode)
 
 
 DEFAULT_DEPTH = 4

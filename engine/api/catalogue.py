@@ -4,12 +4,12 @@ single files (which need no data dir)."""
 from __future__ import annotations
 
 import os
-import stat
 from dataclasses import dataclass
 
 from engine.checksums import DEFAULT_ALGORITHM, algorithm_names, get_algorithm, hash_file
 from engine.checksums.algorithms import DESCRIPTIONS
 from engine.errors import EngineError, UsageError
+from engine.scan import not_a_file
 from engine.transfers import DEFAULT_TRANSFER, get_transfer, transfer_names
 
 PREFERRED_ORDER = ["upload", "ln_s", "ln", "cp", "upload_rm", "ln_rm", "cp_rm"]
@@ -70,20 +70,9 @@ def checksum_file(path: str | os.PathLike, algorithm: str = DEFAULT_ALGORITHM) -
     """The OMERO-compatible checksum of one file; special files are refused (a FIFO would wait for ever)."""
     get_algorithm(algorithm)
     try:
-        kind = _not_a_file(os.stat(path).st_mode)
+        kind = not_a_file(os.stat(path).st_mode)
         if kind:
             raise UsageError(f"{os.fspath(path)} is {kind}, not a file: only files have checksums.")
         return hash_file(path, algorithm)[0]
     except OSError as exc:
         raise UsageError(f"{os.fspath(path)}: cannot be read ({exc.strerror}).") from exc
-
-
-def _not_a_file(mode: int) -> str | None:
-    kinds = [
-        (stat.S_ISDIR, "a folder"),
-        (stat.S_ISFIFO, "a named pipe (FIFO)"),
-        (stat.S_ISSOCK, "a socket"),
-        (stat.S_ISCHR, "a device"),
-        (stat.S_ISBLK, "a device"),
-    ]
-    return next((kind for test, kind in kinds if test(mode)), None)

@@ -4,12 +4,13 @@ the helpers every rule uses to take a member safely (checked as a regular file b
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
 
-from engine.scan import SourceFile, source_file, special_kind
+from engine.scan import SourceFile, not_a_file, source_file
 
 
 class FilesetKind(StrEnum):
@@ -90,7 +91,7 @@ def member(path: str, selection: Selection) -> tuple[SourceFile | None, str]:
         st = os.stat(path)
     except OSError:
         return None, ""
-    kind = special_kind(st.st_mode) or ("a folder" if os.path.isdir(path) else None)
+    kind = not_a_file(st.st_mode)
     if kind:
         return None, f"{kind}, not a file"
     return source_file(path, st, selected=False, is_link=os.path.islink(path)), ""
@@ -174,7 +175,7 @@ def is_regular_file(path: str) -> bool:
         st = os.stat(path)
     except OSError:
         return False
-    return not special_kind(st.st_mode) and not os.path.isdir(path)
+    return stat.S_ISREG(st.st_mode)
 
 
 def listdir(folder: str) -> list[str]:
