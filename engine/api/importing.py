@@ -9,9 +9,10 @@ here, so the CLI, the wizard and the DropBox behave the same.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import TYPE_CHECKING
 
-from engine.checks import CheckReport, Finding, run_checks
+from engine.checks import CheckReport, Finding
 from engine.importer import Importer, ImportOptions
 from engine.plan import ImportPlan
 from engine.progress import CancelToken, ProgressTracker
@@ -41,8 +42,10 @@ class Prepared:
     options: ImportOptions
     checks: CheckReport
 
-    @property
+    @cached_property
     def transfer(self) -> Transfer:
+        """Resolved once per prepared import: a plugin's name would otherwise be looked up again
+        among the entry points at every statement, warning and finding asked for."""
         return get_transfer(self.options.transfer)
 
     @property
@@ -116,8 +119,3 @@ class Prepared:
             acknowledgement=acknowledgement,
         )
         return importer.run(self.plan, self.checks, required_statements=required)
-
-
-def checks_for(data_dir, plan: ImportPlan, account, options: ImportOptions, transfers=None) -> CheckReport:
-    """Every check for the given transfers (default: all known), as the import will see them."""
-    return run_checks(data_dir, plan, account, transfers, options.make_read_only)

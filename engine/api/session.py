@@ -13,11 +13,11 @@ from pathlib import Path
 from engine import accounts, jobs, recovery
 from engine import relink as relinking
 from engine import verify as verifying
-from engine.api.importing import Prepared, checks_for
+from engine.api.importing import Prepared
 from engine.catalog import store
 from engine.catalog.store import AccountRef
 from engine.catalog.store.health import FilesetHealth
-from engine.checks import CheckReport
+from engine.checks import CheckReport, run_checks
 from engine.checksums import get_algorithm
 from engine.config import SETTINGS_FILE, Policy, update_policy
 from engine.consistency import ConsistencyReport, check_repository
@@ -32,7 +32,7 @@ from engine.plan import ImportPlan, make_plan
 from engine.progress import CancelToken, ProgressTracker
 from engine.recovery import DeleteReport
 from engine.relink import RelinkReport
-from engine.transfers import get_transfer
+from engine.transfers import Transfer, get_transfer
 from engine.verify import VerifyReport
 
 
@@ -136,8 +136,9 @@ class Session:
         return replace(plan, filesets=kept)
 
     def check(self, plan: ImportPlan, options: ImportOptions, all_transfers: bool = True) -> CheckReport:
-        transfers = None if all_transfers else [get_transfer(options.transfer)]
-        return checks_for(self.data_dir, plan, self.account, options, transfers)
+        """Every check for every transfer known (or only the chosen one), as the import will see them."""
+        transfers: list[Transfer | str] | None = None if all_transfers else [get_transfer(options.transfer)]
+        return run_checks(self.data_dir, plan, self.account, transfers, options.make_read_only)
 
     def prepare(
         self,
