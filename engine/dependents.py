@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 
 from engine.catalog import store
+from engine.paths import real_path_resolver
 from engine.transfers.builtin import BUILTIN_TRANSFERS
 
 PATH_FREE_TRANSFERS = tuple(n for n, t in BUILTIN_TRANSFERS.items() if not t.follows_source_path)
@@ -20,7 +21,8 @@ def linked_originals(conn, paths: list[str]) -> dict[str, str]:
     """Map each of `paths` that a registered fileset reaches through a link to a description of it.
     `conn` is a catalog connection (the deletion step passes the one that holds the write lock), or
     the data dir, to read the catalog afresh."""
-    real = {os.path.realpath(p): p for p in paths}
+    resolve = real_path_resolver()
+    real = {resolve(p): p for p in paths}
     names = sorted({os.path.basename(p) for p in paths})
     found: dict[str, str] = {}
     for source_path, real_path, fileset_id in store.filesets.link_candidates(

@@ -33,7 +33,7 @@ from engine.grouping import FilesetPlan
 from engine.images import queue_filesets
 from engine.joblog import JobLog
 from engine.jobs import finish_job, heartbeat, start_job
-from engine.paths import DirectoryAllocator, client_path
+from engine.paths import DirectoryAllocator, client_path, real_path_resolver
 from engine.plan import ImportPlan
 from engine.progress import CancelToken, ProgressTracker
 from engine.repository import remove_fileset_dir, write_new_file
@@ -283,7 +283,7 @@ class Importer:
         return (st.st_dev, st.st_ino) == (f.dev, f.ino)
 
     def _entries(self, registered) -> list[dict]:
-        real_path = (lambda p: None) if self.transfer.name in PATH_FREE_TRANSFERS else os.path.realpath
+        real_path = (lambda p: None) if self.transfer.name in PATH_FREE_TRANSFERS else real_path_resolver()
         return [
             {
                 "fileset_id": item.fileset_id,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import PurePosixPath
 
@@ -133,3 +134,20 @@ def repository_names(sources: list[str]) -> list[str]:
         rel = os.path.relpath(src, parent)
         out.append("/".join(sanitise_component(p) for p in rel.split(os.sep)))
     return out
+
+
+def real_path_resolver() -> Callable[[str], str]:
+    """os.path.realpath for many files of few folders: each folder is resolved once, and per file
+    only whether the name itself is a symbolic link is asked (one lstat instead of one per level)."""
+    folders: dict[str, str] = {}
+
+    def resolve(path: str) -> str:
+        if os.path.islink(path):
+            return os.path.realpath(path)
+        folder, name = os.path.split(path)
+        real = folders.get(folder)
+        if real is None:
+            real = folders[folder] = os.path.realpath(folder)
+        return os.path.join(real, name)
+
+    return resolve

@@ -56,3 +56,23 @@ def test_concurrent_allocations_never_share_a_directory(tmp_path):
 def test_files_keep_their_layout_below_the_common_parent():
     assert repository_names(["/a/b/one.tif"]) == ["one.tif"]
     assert repository_names(["/a/b/x/1.tif", "/a/b/y/z/2.tif", "/a/b/3:.tif"]) == ["x/1.tif", "y/z/2.tif", "3;.tif"]
+
+
+def test_the_real_path_resolver_agrees_with_realpath(tmp_path):
+    from engine.paths import real_path_resolver
+
+    real = tmp_path / "real" / "deep"
+    real.mkdir(parents=True)
+    (real / "a.tif").write_bytes(b"a")
+    (tmp_path / "other.tif").write_bytes(b"o")
+    (tmp_path / "alias").symlink_to(tmp_path / "real", target_is_directory=True)
+    (real / "link.tif").symlink_to(tmp_path / "other.tif")
+    paths = [
+        str(tmp_path / "alias" / "deep" / "a.tif"),
+        str(tmp_path / "alias" / "deep" / "link.tif"),
+        str(real / "a.tif"),
+        str(real / "link.tif"),
+        str(tmp_path / "other.tif"),
+    ]
+    resolve = real_path_resolver()
+    assert [resolve(p) for p in paths] == [os.path.realpath(p) for p in paths]
