@@ -7,10 +7,12 @@ import enum
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton, QWizard
 
-from gui import texts
+from gui import check_texts, texts
+from gui.check_window import CheckWindow
 from gui.operations import Operations
 from gui.runner import ImportRunner
 from gui.step_list import StepList
+from gui.tools_panel import ToolsPanel
 from gui.widgets import named
 from gui.wizard.data_page import DataPage
 from gui.wizard.destination_page import DestinationPage
@@ -66,6 +68,12 @@ class ImportWizard(QWizard):
         self.setSideWidget(self.steps)
         self.currentIdChanged.connect(self.steps.show_current)
         self.steps.show_current(PageId.SIGN_IN)
+        # Tools beside the import (gui/tools_panel.py): one line each, enabled once signed in.
+        self.tools = ToolsPanel(self.state, self.ops, self)
+        self.tools.add("check_data", check_texts.TOOL_CHECK_DATA, CheckWindow)
+        self.steps.layout().addWidget(self.tools)  # below the step list
+        pages[PageId.SIGN_IN].completeChanged.connect(self.tools.refresh)
+        self.currentIdChanged.connect(lambda _id: self.tools.refresh())
         for button, name in (
             (QWizard.WizardButton.NextButton, "next"),
             (QWizard.WizardButton.BackButton, "back"),
@@ -138,6 +146,7 @@ class ImportWizard(QWizard):
 
     def done(self, result: int) -> None:  # noqa: D102 (Qt's name): every way of closing ends here
         super().done(result)
+        self.tools.close_windows()
         self.runner.cancel()
         self.ops.shutdown()
         if self.state.data_dir is not None:
