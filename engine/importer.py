@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass
 
 from engine import checkpoints
 from engine.allocation import Allocated, allocate
-from engine.catalog.registration import keep_results, register
+from engine.catalog.registration import imported_meanwhile, keep_results, register
 from engine.catalog.store.accounts import AccountRef
 from engine.catalog.store.base import exclusive
 from engine.checks import CheckReport, refuse_on_errors, run_checks
@@ -252,11 +252,30 @@ class Importer:
         registered links, so either it sees these filesets or they see its deletions."""
         with self.data_dir.engine.begin() as conn:
             exclusive(conn)  # SQLite's BEGIN IMMEDIATE holds it already; PostgreSQL takes an advisory lock
+            checkpoints.reached("registering")
             if self.transfer.follows_source_path:
                 registered = self._drop_broken_links(registered, failed_ids)
-            register(conn, [item.fileset_id for item, _ in registered], self._entries(registered), failed_ids)
+            entries = self._entries(registered)
+            if self.options.exclude and registered:  # another host may have registered some meanwhile
+                late = imported_meanwhile(conn, self.options.exclude, entries)
+                registered = self._drop_imported_meanwhile(registered, late, failed_ids)
+                entries = [e for e in entries if e["fileset_id"] not in late]
+            register(conn, [item.fileset_id for item, _ in registered], entries, failed_ids)
             keep_results(conn, self.run_state.take_result_rows())
         return registered
+
+    def _drop_imported_meanwhile(self, registered, late: set[int], failed_ids):
+        """Filesets another import registered while this one ran are skipped, as the plan would have."""
+        for item, outs in registered:
+            if item.fileset_id not in late:
+                continue
+            for o in outs:
+                o.state, o.repo_path, o.checksum = FileState.SKIPPED, None, None
+                o.error_message = "another import registered this file while this one ran (--exclude)"
+            self.progress.advance(skipped=len(outs))
+            self._roll_back(item)
+            failed_ids.append(item.fileset_id)
+        return [(item, outs) for item, outs in registered if item.fileset_id not in late]
 
     def _drop_broken_links(self, registered, failed_ids):
         kept = []

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.postgres import postgres  # noqa: F401  (the session's server, for --catalog=postgresql)
+
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "tests" / "samples"
 PASSWORD = "correct horse"
@@ -21,6 +23,56 @@ temporary_paths = []
 temporary_fs_types = ["ramfs"]
 temporary_storage = "error"
 """
+
+
+CATALOGS = ("sqlite", "postgresql")
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--catalog",
+        choices=CATALOGS,
+        default=os.environ.get("INPLACE_TEST_CATALOG", "sqlite"),
+        help="where the data dirs of the tests keep their catalog: catalog.sqlite (the default) or a database "
+        "on a PostgreSQL server the tests start (tests/postgres.py); INPLACE_TEST_CATALOG sets the default",
+    )
+
+
+def pytest_report_header(config):
+    return f"catalog: {config.getoption('--catalog')}"
+
+
+def on_postgresql(config) -> bool:
+    return config.getoption("--catalog") == "postgresql"
+
+
+@pytest.fixture
+def catalog_url(request):
+    """None on SQLite (the data dir's own catalog.sqlite); with --catalog=postgresql, a fresh database
+    on the session's server, already migrated, dropped after the test."""
+    if not on_postgresql(request.config):
+        yield None
+        return
+    server = request.getfixturevalue("postgres")
+    url = server.new_database(server.migrated_template)
+    yield url
+    server.drop_database(url)
+
+
+@pytest.fixture
+def sqlite_only(request):
+    """For tests about the catalog.sqlite file itself: skipped when the catalog is on PostgreSQL."""
+    if on_postgresql(request.config):
+        pytest.skip("about the SQLite catalog file; a PostgreSQL catalog has none")
+
+
+def write_settings(root: Path, text: str) -> None:
+    """Replace a data dir's settings.toml by `text`, keeping the catalog_url line that names where its
+    catalog is (a test's policy is beside the point of where the catalog lives)."""
+    settings = root / "settings.toml"
+    old = settings.read_text() if settings.exists() else ""
+    kept = [line for line in old.splitlines() if line.split("=", 1)[0].strip() == "catalog_url"]
+    settings.write_text("".join(f"{line}\n" for line in kept) + text)
 
 
 @pytest.fixture(autouse=True)
@@ -55,11 +107,11 @@ def cli(data_dir_path, monkeypatch, capsys):
 
 
 @pytest.fixture
-def data_dir(cli, data_dir_path):
-    """A data dir with the administrator account alice and the test policy."""
-    code, _, err = cli("admin", "init")
+def data_dir(cli, data_dir_path, catalog_url):
+    """A data dir with the administrator account alice and the test policy, its catalog where --catalog says."""
+    code, _, err = cli("admin", "init", *(("--catalog-url", catalog_url) if catalog_url else ()))
     assert code == 0, err
-    (data_dir_path / "settings.toml").write_text(TEST_SETTINGS)
+    write_settings(data_dir_path, TEST_SETTINGS)
     from engine.datadir import DataDir
 
     d = DataDir(data_dir_path)

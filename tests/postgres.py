@@ -7,6 +7,7 @@ Without root or without the package the tests that need it are skipped, with the
 
 from __future__ import annotations
 
+import functools
 import glob
 import itertools
 import os
@@ -17,6 +18,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from sqlalchemy.engine import make_url
 
 SERVER_USER = "postgres"
 _numbers = itertools.count(1)
@@ -80,14 +82,31 @@ class PostgresServer:
     def url(self, database: str) -> str:
         return f"postgresql+psycopg://{SERVER_USER}@/{database}?host={self.socket_dir}"
 
-    def new_database(self) -> str:
-        """A fresh, empty database; returns its catalog URL."""
+    def _admin(self, statement: str) -> None:
         import psycopg
 
-        name = f"catalog_{os.getpid()}_{next(_numbers)}"
         with psycopg.connect(host=str(self.socket_dir), user=SERVER_USER, dbname="postgres", autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
+            conn.execute(statement)
+
+    def new_database(self, template: str = "template1") -> str:
+        """A fresh database, a copy of `template` (by default an empty one); returns its catalog URL."""
+        name = f"catalog_{os.getpid()}_{next(_numbers)}"
+        self._admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
         return self.url(name)
+
+    def drop_database(self, url: str) -> None:
+        """Drop a test's database, closing whatever connections a test process left open to it."""
+        self._admin(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
+
+    @functools.cached_property
+    def migrated_template(self) -> str:
+        """A database already carrying the whole migration chain, copied for each engine test run on
+        PostgreSQL: copying it takes a few milliseconds, migrating afresh most of a second."""
+        from engine.catalog.db import open_catalog
+
+        url = self.new_database()
+        open_catalog(url).dispose()
+        return make_url(url).database or ""
 
 
 @pytest.fixture(scope="session")
@@ -111,6 +130,8 @@ def postgres():
 
 
 @pytest.fixture
-def pg_url(postgres) -> str:
+def pg_url(postgres):
     """A fresh empty database on the session's server, as a catalog URL."""
-    return postgres.new_database()
+    url = postgres.new_database()
+    yield url
+    postgres.drop_database(url)

@@ -3,12 +3,14 @@ registered with their entries in one transaction, and every file's result kept f
 
 from __future__ import annotations
 
-from sqlalchemy import delete, insert, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
 from engine.catalog.models import FileResult, Fileset, FilesetEntry
 from engine.states import FilesetState
+
+CHUNK = 500  # values per IN (...) query
 
 
 class NameTaken(Exception):
@@ -38,6 +40,32 @@ def register(conn: Connection, registered_ids: list[int], entries: list[dict], d
         conn.execute(insert(FilesetEntry.__table__), entries)
     if dropped_ids:
         conn.execute(delete(Fileset).where(Fileset.id.in_(dropped_ids)))
+
+
+def imported_meanwhile(conn: Connection, exclude: str, entries: list[dict]) -> set[int]:
+    """The ids of filesets among `entries` (rows about to be registered) of which a file was registered
+    by another import since this one made its plan, compared as `--exclude` compares: the same client
+    path ('clientpath'), or the same file name and checksum ('filename').
+
+    The plan's own exclusion is only a first look: two hosts planning overlapping selections at once
+    both find nothing imported. Asked again while the caller holds the catalog's write lock (the
+    lock the registering transaction took first), the answer is final: whoever registers first wins."""
+    by_name = exclude == "filename"
+    column = FilesetEntry.file_name if by_name else FilesetEntry.client_path
+    keys = sorted({e["file_name"] if by_name else e["client_path"] for e in entries})
+    found: set[tuple] = set()
+    for i in range(0, len(keys), CHUNK):
+        q = (
+            select(column, FilesetEntry.checksum, FilesetEntry.checksum_algorithm)
+            .join(Fileset)
+            .where(column.in_(keys[i : i + CHUNK]), Fileset.state == FilesetState.REGISTERED)
+        )
+        found.update((key, checksum, algorithm) if by_name else (key,) for key, checksum, algorithm in conn.execute(q))
+
+    def key(e: dict) -> tuple:
+        return (e["file_name"], e["checksum"], e["checksum_algorithm"]) if by_name else (e["client_path"],)
+
+    return {e["fileset_id"] for e in entries if key(e) in found}
 
 
 def keep_results(conn: Connection, rows: list[dict]) -> None:

@@ -16,16 +16,25 @@ def process_state(pid: int) -> str:
         return f.read().rsplit(b")", 1)[1].split()[0].decode()
 
 
-def start_stopped(data_dir, stop_at: str, *args: str) -> subprocess.Popen:
-    """Start `inplace ARGS` and return once it has stopped itself at `stop_at` ("point:nth")."""
-    proc = subprocess.Popen(
+def start_stopped(data_dir, stop_at: str, *args: str, host: str | None = None) -> subprocess.Popen:
+    """Start `inplace ARGS` and return once it has stopped itself at `stop_at` ("point:nth"); `host`
+    names the host it plays (INPLACE_HOST_ID), for tests of several hosts on one catalog."""
+    return wait_until_stopped(start(data_dir, stop_at, *args, host=host), stop_at)
+
+
+def start(data_dir, stop_at: str, *args: str, host: str | None = None) -> subprocess.Popen:
+    """Start `inplace ARGS`, to stop itself at `stop_at`, without waiting for it."""
+    return subprocess.Popen(
         cli_command(data_dir.root, *args),
-        env={**cli_process_env(), "INPLACE_STOP_AT": stop_at},
+        env={**cli_process_env(), "INPLACE_STOP_AT": stop_at, **({"INPLACE_HOST_ID": host} if host else {})},
         cwd=REPO,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+def wait_until_stopped(proc: subprocess.Popen, stop_at: str) -> subprocess.Popen:
     deadline = time.monotonic() + 120
     while process_state(proc.pid) != "T":
         if proc.poll() is not None:
@@ -49,8 +58,26 @@ def kill(proc: subprocess.Popen) -> None:
 
 
 def catalog_rows(data_dir, query: str) -> list[tuple]:
+    """The rows of `query` read from outside the engine, from catalog.sqlite or the PostgreSQL catalog."""
+    if not data_dir.catalog_is_local:
+        return catalog_execute(data_dir, query)
     con = sqlite3.connect(data_dir.catalog_path, timeout=30)
     try:
         return con.execute(query).fetchall()
     finally:
         con.close()
+
+
+def catalog_execute(data_dir, statement: str, **params) -> list[tuple]:
+    """Run one statement in its own committed transaction, as an administrator's tool would, on either
+    catalog; returns its rows (none for a statement that returns none)."""
+    from sqlalchemy import create_engine, text
+
+    options = {"connect_args": {"timeout": 30}} if data_dir.catalog_is_local else {}
+    engine = create_engine(data_dir.catalog_url, **options)
+    try:
+        with engine.begin() as conn:
+            result = conn.execute(text(statement), params)
+            return [tuple(r) for r in result] if result.returns_rows else []
+    finally:
+        engine.dispose()

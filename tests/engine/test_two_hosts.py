@@ -1,0 +1,94 @@
+"""Two hosts (two processes with different host ids) importing overlapping selections into one catalog
+at the same time with --exclude: whichever registers first keeps the shared files, the other skips
+them under the catalog's write lock, so no file is registered twice. Runs on the catalog that
+--catalog names (SQLite by default, PostgreSQL with --catalog=postgresql)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+import pytest
+
+from tests.engine.processes import catalog_execute, catalog_rows, resume, start, wait_until_stopped
+
+
+def make_files(folder, names, content=lambda name: name.encode() * 50):
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        (folder / name).write_bytes(content(name))
+    return folder
+
+
+def wait_for_lock_waiter(data_dir) -> None:
+    """Until the second host waits for the write lock the first one holds. PostgreSQL shows the waiting
+    advisory lock; SQLite's waiting writer sleeps in its busy handler, out of sight, so there the test
+    gives it a moment (if it arrives later, it still finds the first host's files registered)."""
+    if data_dir.catalog_is_local:
+        time.sleep(1.0)
+        return
+    deadline = time.monotonic() + 60
+    query = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+    while catalog_execute(data_dir, query) != [(1,)]:
+        assert time.monotonic() < deadline, "the second host never waited for the write lock"
+        time.sleep(0.01)
+
+
+@pytest.mark.parametrize("exclude", ["clientpath", "filename"])
+def test_two_hosts_importing_overlapping_selections_at_once_register_each_file_once(data_dir, tmp_path, exclude):
+    shared_names = [f"shared{i}.tif" for i in range(5)]
+    shared = make_files(tmp_path / "shared", shared_names)
+    own = {h: make_files(tmp_path / h, [f"{h}{i}.tif" for i in range(3)]) for h in ("a", "b")}
+    # clientpath: both select the very same folder; filename: each selects its own copy of the files
+    second_shared = shared if exclude == "clientpath" else make_files(tmp_path / "copy", shared_names)
+    selections = {"a": [shared, own["a"]], "b": [second_shared, own["b"]]}
+
+    def importing(host, stop_at):
+        args = ("import", "--transfer", "ln_s", "--accept", "--exclude", exclude, *selections[host])
+        return start(data_dir, stop_at, *args, host=f"host-{host}")
+
+    # Both start at the same moment and stop once their files are linked, before registering: both
+    # plans found nothing imported. Then host a goes on into its registering transaction and stops
+    # there holding the write lock, and host b goes on to wait for it.
+    a, b = importing("a", "before-register:1,registering:1"), importing("b", "before-register:1")
+    wait_until_stopped(a, "before-register:1")
+    wait_until_stopped(b, "before-register:1")
+    a.send_signal(signal.SIGCONT)
+    wait_until_stopped(a, "registering:1")
+    b.send_signal(signal.SIGCONT)
+    wait_for_lock_waiter(data_dir)
+    code_a, out_a, err_a = resume(a)
+    assert code_a == 0, out_a + err_a
+    out_b, err_b = b.communicate(timeout=120)
+    assert b.returncode == 0, out_b + err_b
+
+    entries = catalog_rows(data_dir, "SELECT client_path, file_name FROM fileset_entries")
+    names = sorted(name for _, name in entries)
+    assert names == sorted(shared_names + [f"{h}{i}.tif" for h in "ab" for i in range(3)])
+    assert len({client for client, _ in entries}) == len(entries) == 11
+    jobs = dict(catalog_rows(data_dir, "SELECT host, id FROM jobs"))
+    skipped = catalog_rows(
+        data_dir,
+        f"SELECT source_path, error_message FROM file_results WHERE job_id = {jobs['host-b']} AND state = 'skipped'",
+    )
+    assert sorted(os.path.basename(p) for p, _ in skipped) == shared_names
+    assert all("another import registered" in message for _, message in skipped)
+    by_job = dict(
+        catalog_rows(
+            data_dir,
+            "SELECT j.host, count(*) FROM fileset_entries e JOIN filesets f ON f.id = e.fileset_id "
+            "JOIN jobs j ON j.id = f.job_id GROUP BY j.host",
+        )
+    )
+    assert by_job == {"host-a": 8, "host-b": 3}
+    # host b's folders for the shared files were removed with their rows: only registered ones remain
+    repo_dirs = {d for (d,) in catalog_rows(data_dir, "SELECT repo_dir FROM filesets")}
+    assert catalog_rows(data_dir, "SELECT DISTINCT state FROM filesets") == [("registered",)]
+    on_disk = {
+        os.path.relpath(os.path.join(root, d), data_dir.repository)
+        for root, dirs, files in os.walk(data_dir.repository)
+        for d in dirs
+        if any(f.endswith(".tif") for f in os.listdir(os.path.join(root, d)))
+    }
+    assert on_disk == repo_dirs
