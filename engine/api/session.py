@@ -291,6 +291,40 @@ class Session:
                 on_fileset(fileset_id, self.images(fileset_id))
         return len(fileset_ids)
 
+    def read_images(self, plan: ImportPlan, fileset_index: int) -> list[dict]:
+        """The images of one fileset of a plan, read from its own files before any import (what the
+        data page and `inplace import -f` show): metadata only, no thumbnail, nothing recorded."""
+        from engine.images.reading import read_fileset
+
+        if not 0 <= fileset_index < len(plan.filesets):
+            raise UsageError(f"The plan has no fileset {fileset_index + 1}.")
+        fs = plan.filesets[fileset_index]
+        return [found.record.as_dict() for found in read_fileset(fs.name, fs.format, [f.path for f in fs.files])]
+
+    def job_images(self, job_ids: list[int], limit: int | None = None) -> list[dict]:
+        """The filesets these jobs registered (that this account may see; the first `limit`), each with
+        `fileset_id`, `name`, `images` (None until the background reader has read it) and `overview`
+        (a plate's, or None)."""
+        from engine.catalog.store import images as image_store
+        from engine.images import thumbnails, thumbnails_root
+
+        filesets = image_store.job_filesets(self.data_dir, job_ids, visible_owner_filter(self.account), limit)
+        found = image_store.images_of(self.data_dir, [fileset_id for fileset_id, _ in filesets])
+        root = thumbnails_root(self.data_dir)
+        shown = []
+        for fileset_id, name in filesets:
+            overview = thumbnails.fileset_folder(root, fileset_id) / thumbnails.OVERVIEW_NAME
+            rows = found.get(fileset_id)
+            shown.append(
+                {
+                    "fileset_id": fileset_id,
+                    "name": name,
+                    "images": self._with_paths(rows) if rows is not None else None,
+                    "overview": str(overview) if overview.is_file() else None,
+                }
+            )
+        return shown
+
     def wait_for_images(self, timeout: float | None = None) -> bool:
         """Wait until the background reader has read every fileset imported in this process (True),
         or `timeout` seconds passed (False)."""

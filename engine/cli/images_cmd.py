@@ -43,28 +43,32 @@ def run_images(args) -> int:
 def print_fileset_images(fileset_id: int, rows: list[dict], overview) -> None:
     say(f"Fileset:{fileset_id}  {count(len(rows), 'image') if rows else NOT_YET}")
     for row in rows:
-        say(f"  {row['series']}  {row['name']}  {describe(row)}")
-        details = []
-        sizes = physical_sizes(row)
-        if sizes:
-            details.append(f"pixel size {sizes}")
-        if row["channels"]:
-            details.append("channels " + ", ".join(row["channels"]))
-        if row["plate"]:
-            field = f", field {row['field_index'] + 1}" if row["field_index"] is not None else ""
-            details.append(f"plate {row['plate']}, well {row['well']}{field}")
-        if row["acquired"]:
-            details.append(f"acquired {row['acquired']}")
-        if row["levels"] > 1:
-            details.append(f"{row['levels']} resolution levels")
-        for line in details:
-            say(f"      {line}")
-        if row["reason"]:
-            say(f"      {row['reason']}")
-        if row["thumbnail"]:
-            say(f"      thumbnail {row['thumbnail']}")
+        for i, line in enumerate(image_lines(row)):
+            say(f"  {line}" if i == 0 else f"      {line}")
     if overview:
         say(f"  plate overview {overview}")
+
+
+def image_lines(row: dict) -> list[str]:
+    """One image: its series, name, dimensions and pixel type, then a line per further fact."""
+    lines = [f"{row['series']}  {row['name']}  {describe(row)}"]
+    sizes = physical_sizes(row)
+    if sizes:
+        lines.append(f"pixel size {sizes}")
+    if row["channels"]:
+        lines.append("channels " + ", ".join(row["channels"]))
+    if row["plate"]:
+        field = f", field {row['field_index'] + 1}" if row["field_index"] is not None else ""
+        lines.append(f"plate {row['plate']}, well {row['well']}{field}")
+    if row["acquired"]:
+        lines.append(f"acquired {row['acquired']}")
+    if row["levels"] > 1:
+        lines.append(f"{row['levels']} resolution levels")
+    if row["reason"]:
+        lines.append(row["reason"])
+    if row.get("thumbnail"):
+        lines.append(f"thumbnail {row['thumbnail']}")
+    return lines
 
 
 def describe(row: dict) -> str:

@@ -12,6 +12,7 @@ from engine.api import (
     JobReport,
     Prepared,
     ProgressTracker,
+    Session,
     Target,
     count,
     human_size,
@@ -20,6 +21,7 @@ from engine.api import (
 from engine.cli.auth import open_and_sign_in
 from engine.cli.check_cmd import confirm, show_checks
 from engine.cli.display import print_json, say
+from engine.cli.images_cmd import image_lines
 from engine.cli.texts import advanced_help
 from engine.errors import UsageError
 from engine.states import FileState
@@ -55,11 +57,13 @@ def run_import(args) -> int:
         include_all=args.include_all,
     )
     if args.dry_run:
-        return _print_plan(session.plan(args.paths, options))
+        plan = session.plan(args.paths, options)
+        return _print_plan_json(session, plan) if args.output == "json" else _print_plan(session, plan)
     return import_with_progress(session.prepare(args.paths, options), args)
 
 
-def _print_plan(plan: ImportPlan) -> int:
+def _print_plan(session: Session, plan: ImportPlan) -> int:
+    """What -f shows: each fileset, its files and the images read from them, fileset by fileset."""
     for i, fs in enumerate(plan.filesets, 1):
         fmt = fs.format or "format unknown"
         say(f"# Fileset {i}: {fs.name} ({count(len(fs.files), 'file')}, {human_size(fs.size)})")
@@ -70,11 +74,40 @@ def _print_plan(plan: ImportPlan) -> int:
             say(f"#   problem: {problem}")
         for note in fs.notes:
             say(f"#   note: {note}")
+        images = session.read_images(plan, i - 1)
+        say(f"#   {count(len(images), 'image')}:" if any(r["status"] == "read" for r in images) else "#   images:")
+        for row in images:
+            say("#     " + "; ".join(image_lines(row)))
     for s in plan.skipped:
         say(f"# skipped {s.path}: {s.reason}")
     for fs, reason in plan.excluded:
         say(f"# excluded {fs.name}: {reason}")
     say(f"# {count(len(plan.filesets), 'fileset')}, {count(plan.file_count, 'file')}, {human_size(plan.total_bytes)}")
+    return 0
+
+
+def _print_plan_json(session: Session, plan: ImportPlan) -> int:
+    filesets = [
+        {
+            "name": fs.name,
+            "format": fs.format,
+            "kind": str(fs.kind),
+            "rule": fs.rule,
+            "size": fs.size,
+            "files": [{"path": f.path, "size": f.size, "selected": f.selected} for f in fs.files],
+            "problems": fs.problems,
+            "notes": fs.notes,
+            "images": session.read_images(plan, i),
+        }
+        for i, fs in enumerate(plan.filesets)
+    ]
+    print_json(
+        {
+            "filesets": filesets,
+            "skipped": [{"path": s.path, "reason": s.reason} for s in plan.skipped],
+            "excluded": [{"name": fs.name, "reason": reason} for fs, reason in plan.excluded],
+        }
+    )
     return 0
 
 

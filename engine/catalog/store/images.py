@@ -92,3 +92,17 @@ def fileset_owner(catalog: Catalog, fileset_id: int) -> int | None:
     query = select(Fileset.owner_id).where(Fileset.id == fileset_id, Fileset.state == FilesetState.REGISTERED)
     with catalog.session() as s:
         return s.scalar(query)
+
+
+def job_filesets(
+    catalog: Catalog, job_ids: list[int], owner_id: int | None, limit: int | None = None
+) -> list[tuple[int, str]]:
+    """(id, name) of the (first `limit`) filesets these jobs registered, in the order they were
+    registered; limited to one owner's unless `owner_id` is None."""
+    query = select(Fileset.id, Fileset.name).where(
+        Fileset.job_id.in_(job_ids), Fileset.state == FilesetState.REGISTERED
+    )
+    if owner_id is not None:
+        query = query.where(Fileset.owner_id == owner_id)
+    with catalog.session() as s:
+        return [(fileset_id, name) for fileset_id, name in s.execute(query.order_by(Fileset.id).limit(limit))]
