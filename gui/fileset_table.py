@@ -1,5 +1,6 @@
 """The data page's table of filesets found: a tick to import each (untick to leave it out), its
-name, folder, kind, file count, size, and whether it was imported before."""
+name, folder, kind, images (filled in as they are read), file count, size, and whether it was
+imported before."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from PySide6.QtWidgets import QHeaderView, QTableWidget, QTableWidgetItem
 
 from engine.api import human_size
 from gui import texts
+from gui.models import images_details, images_summary
 
 SHOWN_ROWS = 500  # more filesets than this are imported, just not listed one by one
-IMPORT, NAME, FOLDER, KIND, FILES, SIZE, BEFORE = range(7)
+IMPORT, NAME, FOLDER, KIND, IMAGES, FILES, SIZE, BEFORE = range(8)
 
 
 def kind_of(fileset) -> str:
@@ -40,7 +42,7 @@ class FilesetTable(QTableWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)  # the name and its folder share
         header.setSectionResizeMode(FOLDER, QHeaderView.ResizeMode.Stretch)  # the room the others leave
-        for col, width in ((IMPORT, 55), (KIND, 110), (FILES, 45), (SIZE, 80), (BEFORE, 110)):
+        for col, width in ((IMPORT, 55), (KIND, 110), (IMAGES, 190), (FILES, 45), (SIZE, 80), (BEFORE, 110)):
             self.setColumnWidth(col, width)
         self.verticalHeader().hide()
         self.itemChanged.connect(self._ticked)
@@ -60,6 +62,7 @@ class FilesetTable(QTableWidget):
                 NAME: fs.name,
                 FOLDER: folder,
                 KIND: kind_of(fs),
+                IMAGES: texts.IMAGES_READING,
                 FILES: str(len(fs.files)),
                 SIZE: human_size(fs.size),
                 BEFORE: imported_before(fs, imported),
@@ -71,6 +74,26 @@ class FilesetTable(QTableWidget):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.setItem(row, col, item)
         self.blockSignals(False)
+
+    def show_images(self, row: int, images: list[dict]) -> None:
+        """What the images of the fileset in `row` are, once read (rows past SHOWN_ROWS are not shown)."""
+        item = self.item(row, IMAGES) if row < self.rowCount() else None
+        if item is None:
+            return
+        self.blockSignals(True)
+        item.setText(images_summary(images))
+        item.setToolTip(images_details(images))
+        self.blockSignals(False)
+
+    def images_not_read(self, reason: str) -> None:
+        """The rows still waiting say why they will not be filled in."""
+        for row in range(self.rowCount()):
+            if self.item(row, IMAGES).text() == texts.IMAGES_READING:
+                self.item(row, IMAGES).setText(texts.IMAGES_NOT_READ.format(reason=reason))
+
+    def images_pending(self) -> int:
+        """Rows whose images are still being read."""
+        return sum(1 for row in range(self.rowCount()) if self.item(row, IMAGES).text() == texts.IMAGES_READING)
 
     def left_out(self) -> list[int]:
         """Indexes, in the plan, of the filesets the person unticked."""

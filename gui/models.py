@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import QApplication, QStyle
 
-from engine.api import FileOutcome, count, human_duration
+from engine.api import FileOutcome, ImageStatus, count, human_duration
 from engine.states import LABELS, FileState
 from gui import texts
 
@@ -40,6 +40,71 @@ def outcomes_summary(outcomes: list[FileOutcome]) -> str:
         if states.count(state):
             parts.append(f"{states.count(state)} {word}")
     return ", ".join(parts) + "."
+
+
+def images_summary(rows: list[dict]) -> str:
+    """A fileset's images in a few words, e.g. '2 images, 1024×1024×5 z, 3 ch', or why they were not read."""
+    read = [r for r in rows if r["status"] == ImageStatus.READ]
+    if not read:
+        return texts.IMAGES_NOT_READ.format(reason=rows[0]["reason"] or "") if rows else ""
+    parts = [count(len(read), "image")]
+    plates = sorted({r["plate"] for r in read if r["plate"]})
+    if plates:
+        wells = {(r["plate"], r["well"]) for r in read if r["well"]}
+        parts.append(texts.IMAGES_PLATE.format(plate=", ".join(plates), wells=count(len(wells), "well")))
+    sizes = {_sizes(r) for r in read}
+    largest = max(read, key=lambda r: [r[f"size_{a}"] or 1 for a in "xyzct"])
+    parts.append(sizes.pop() if len(sizes) == 1 else "up to " + _sizes(largest))
+    if len(read) < len(rows):
+        parts.append(texts.IMAGES_SOME_NOT_READ.format(count=len(rows) - len(read)))
+    return ", ".join(parts)
+
+
+def _sizes(r: dict) -> str:
+    """'1024×1024×5 z, 3 ch, 10 t': a plane's pixels, then what there is more than one of."""
+    text = f"{r['size_x']}×{r['size_y']}" + (f"×{r['size_z']} z" if (r["size_z"] or 1) > 1 else "")
+    more = [f"{r[f'size_{a}']} {word}" for a, word in (("c", "ch"), ("t", "t")) if (r[f"size_{a}"] or 1) > 1]
+    return ", ".join([text, *more])
+
+
+def images_details(rows: list[dict], limit: int = 12) -> str:
+    """Every fact of each image, a line each (for a tooltip): the words written out in full."""
+    lines = [_image_line(r) for r in rows[:limit]]
+    if len(rows) > limit:
+        lines.append(texts.IMAGES_MORE.format(count=count(len(rows) - limit, "image")))
+    return "\n".join(lines)
+
+
+def _image_line(r: dict) -> str:
+    if r["status"] != ImageStatus.READ:
+        return f"{r['name']}: {texts.IMAGES_NOT_READ.format(reason=r['reason'] or '')}"
+    facts = [f"{r['size_x']} × {r['size_y']} pixels"]
+    if (r["size_z"] or 1) > 1:
+        facts.append(count(r["size_z"], "plane"))
+    channels = r["size_c"] or 1
+    if r["channels"]:
+        facts.append(f"{count(channels, 'channel')} ({', '.join(r['channels'])})")
+    elif channels > 1:
+        facts.append(count(channels, "channel"))
+    if (r["size_t"] or 1) > 1:
+        facts.append(count(r["size_t"], "time point"))
+    if r["pixel_type"]:
+        facts.append(r["pixel_type"])
+    pixel = [f"{r[f'physical_size_{a}']:.4g}" for a in "xy" if r[f"physical_size_{a}"] is not None]
+    if pixel:
+        facts.append(f"pixel {' × '.join(pixel)} {r['physical_size_x_unit'] or ''}".rstrip())
+    if r["physical_size_z"] is not None and (r["size_z"] or 1) > 1:
+        facts.append(f"planes {r['physical_size_z']:.4g} {r['physical_size_z_unit'] or ''} apart".rstrip())
+    if r["plate"]:
+        field = f", field {r['field_index'] + 1}" if r["field_index"] is not None else ""
+        facts.append(f"plate {r['plate']}, well {r['well']}{field}")
+    if r["acquired"]:
+        facts.append(f"acquired {r['acquired']}")
+    if r["levels"] > 1:
+        facts.append(count(r["levels"], "resolution level"))
+    if r["reason"]:
+        facts.append(r["reason"])
+    return f"{r['name']}: {', '.join(facts)}"
 
 
 def shown_error(o: FileOutcome) -> str:

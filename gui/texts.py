@@ -178,7 +178,18 @@ CLOSE_RUNNING_TEXT = (
     "Closing now cancels the import. Completed filesets are kept and nothing half-done is left. Close anyway?"
 )
 
-FILESET_COLUMNS = ["Import", "Fileset", "Folder", "Kind", "Files", "Size", "Imported before"]
+FILESET_COLUMNS = ["Import", "Fileset", "Folder", "Kind", "Images", "Files", "Size", "Imported before"]
+# What a fileset's images are, on the data page (read from the files) and the results page (as imported).
+IMAGES_READING = "reading…"
+IMAGES_NOT_READ = "not read: {reason}"
+IMAGES_SOME_NOT_READ = "{count} not read"
+IMAGES_PLATE = "plate {plate}, {wells}"
+IMAGES_MORE = "…and {count} more."
+IMAGES_TITLE = "Images of the imported filesets (point at one for every detail):"
+IMAGES_BEING_MADE = "thumbnail being made…"
+IMAGES_NO_THUMBNAIL = "no thumbnail"
+IMAGES_NOT_READ_YET = "its images were not read; 'inplace images --rebuild' reads them"
+IMAGES_FIRST = "The first {count} are shown."
 RETRY_CONFIRM = (
     "Importing the failed files again is a new job. Before it starts, please confirm again what it "
     "means for these files:\n\n{statements}\n\nDo you accept all of this?"

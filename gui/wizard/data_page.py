@@ -1,8 +1,10 @@
-"""Data: choose files and folders (dialogs, drag and drop); a background scan shows what they hold."""
+"""Data: choose files and folders (dialogs, drag and drop); a background scan shows what they hold,
+then a background read fills in each fileset's images."""
 
 from __future__ import annotations
 
 import os
+import threading
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
@@ -30,6 +32,31 @@ def _scan(state, paths, cancel):
     return plan, session.imported_before(plan)
 
 
+class ImagesRead:
+    """Images read on a worker thread, waiting for the page: `snapshot()` (polled by the op every
+    100 ms on the GUI thread) hands over what arrived since the last call."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._arrived: list[tuple[int, list[dict]]] = []
+
+    def add(self, index: int, images: list[dict]) -> None:
+        with self._lock:
+            self._arrived.append((index, images))
+
+    def snapshot(self) -> list[tuple[int, list[dict]]]:
+        with self._lock:
+            arrived, self._arrived = self._arrived, []
+        return arrived
+
+
+def _read_images(session, plan, indexes, into: ImagesRead, cancel) -> None:
+    """Read the images of these filesets of the plan, one after another (worker thread)."""
+    for index in indexes:
+        cancel.raise_if_cancelled()
+        into.add(index, session.read_images(plan, index))
+
+
 class DataPage(QWizardPage):
     def __init__(self, state, ops) -> None:
         super().__init__()
@@ -38,6 +65,7 @@ class DataPage(QWizardPage):
         self.scanned = None  # the whole plan of the selection, before anything is left out
         self.imported: set[str] = set()
         self._scan_op = None
+        self._images_op = None
         self._dialog: QFileDialog | None = None
         self.setTitle(texts.DATA_TITLE)
         self.setSubTitle(texts.DATA_SUBTITLE)
@@ -149,10 +177,14 @@ class DataPage(QWizardPage):
         )
 
     def _stop_scan(self) -> None:
-        """A superseded scan stops (the engine checks its token between folders)."""
+        """A superseded scan stops (the engine checks its token between folders), and so does the
+        reading of the images it found."""
         if self._scan_op is not None:
             self._scan_op.cancel()
             self._scan_op = None
+        if self._images_op is not None:
+            self._images_op.cancel()
+            self._images_op = None
 
     def stop_or_rescan(self) -> None:
         if self.scanning:
@@ -180,6 +212,26 @@ class DataPage(QWizardPage):
         self.imported = imported
         self._show(plan)
         self._apply_left_out()
+        self._start_reading_images(plan)
+
+    def _start_reading_images(self, plan) -> None:
+        """Read the shown filesets' images in the background; rows fill in as they are read, and
+        the page goes on working (Next does not wait for them)."""
+        read = ImagesRead()
+        indexes = range(min(len(plan.filesets), SHOWN_ROWS))
+        self._images_op = (
+            self.ops.op(_read_images, self.state.session, plan, indexes, read)
+            .with_cancel()
+            .with_progress(read, lambda arrived: self._images_arrived(plan, arrived))
+            .failure(lambda exc: self.filesets.images_not_read(plain_sentence(exc)))
+            .run_in_background()
+        )
+
+    def _images_arrived(self, plan, arrived: list[tuple[int, list[dict]]]) -> None:
+        if plan is not self.scanned:  # read for a selection since changed
+            return
+        for index, images in arrived:
+            self.filesets.show_images(index, images)
 
     def _show(self, plan) -> None:
         self.filesets.show_plan(plan, self.imported)

@@ -1,5 +1,6 @@
 """Results: every file with its state, where it went, its checksum or its error; a failed-only
-filter, retry of failed files, export to CSV and JSON, the job's log, and copying an error."""
+filter, retry of failed files, export to CSV and JSON, the job's log, and copying an error; below,
+each imported fileset's thumbnail and images as the background reader makes them."""
 
 from __future__ import annotations
 
@@ -17,14 +18,17 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QSplitter,
     QTableView,
     QVBoxLayout,
+    QWidget,
     QWizardPage,
 )
 
 from engine.api import count, export_results
 from engine.states import FileState
 from gui import texts
+from gui.image_gallery import SHOWN, ImageGallery
 from gui.models import PROBLEMS, FailedOnlyFilter, OutcomeModel, outcomes_summary, report_summary
 from gui.operations import plain_sentence
 from gui.widgets import message_label, named, show_message
@@ -65,6 +69,19 @@ class ResultsPage(QWizardPage):
         self.open_log = named(QPushButton(texts.OPEN_LOG), "open_log", texts.OPEN_LOG)
         self.copy_error = named(QPushButton(texts.COPY_ERROR), "copy_error", texts.COPY_ERROR)
         self.status = message_label("results_status")
+        self.gallery = named(ImageGallery(ops), "image_gallery", texts.IMAGES_TITLE)
+        self.gallery_title = message_label("image_gallery_title")
+        self.gallery_box = gallery_box = QWidget()
+        box = QVBoxLayout(gallery_box)
+        box.setContentsMargins(0, 4, 0, 0)
+        box.addWidget(self.gallery_title)
+        box.addWidget(self.gallery, 1)
+        self.splitter = named(QSplitter(Qt.Orientation.Vertical), "results_splitter", "Files and images")
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(gallery_box)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setSizes([220, 240])
+        self.gallery.updated.connect(self._gallery_updated)
         row = QHBoxLayout()
         row.addWidget(self.failed_only)
         row.addStretch()
@@ -72,7 +89,7 @@ class ResultsPage(QWizardPage):
             row.addWidget(b)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
-        layout.addWidget(self.table, 1)
+        layout.addWidget(self.splitter, 1)
         layout.addLayout(row)
         layout.addWidget(self.status)
         self.failed_only.toggled.connect(self.filter.set_failed_only)
@@ -89,6 +106,17 @@ class ResultsPage(QWizardPage):
         self.model.replace_all(self.state.report.files)
         self.retries = self._retry_deleted = 0
         self._update()
+        self.gallery.clear_all()
+        self.gallery_box.hide()
+        self.gallery.show_jobs(self.state.session, [self.state.report.job_id])
+
+    def _gallery_updated(self) -> None:
+        more = f" {texts.IMAGES_FIRST.format(count=SHOWN)}" if self.gallery.more else ""
+        self.gallery_title.setText(texts.IMAGES_TITLE + more)
+        self.gallery_box.setVisible(self.gallery.count() > 0)
+
+    def cleanupPage(self) -> None:  # noqa: N802
+        self.gallery.stop()
 
     def _update(self) -> None:
         report = self.state.report
@@ -164,6 +192,7 @@ class ResultsPage(QWizardPage):
         self.model.replace_all(merged)
         self.retries += 1
         self._retry_deleted += report.sources_deleted
+        self.gallery.show_jobs(self.state.session, [*self.gallery.job_ids, report.job_id])
         show_message(self.status, texts.RETRY_DONE.format(job=report.job_id, summary=report_summary(report)))
         self._update()
 
