@@ -10,9 +10,12 @@ from datetime import datetime, timedelta
 
 from engine.catalog import store
 from engine.catalog.store import AccountRef
+from engine.catalog.store import groups as group_store
 from engine.datadir import DataDir
 from engine.errors import AuthError, PermissionDenied, UsageError
 from engine.permissions import require_admin
+
+DEFAULT_GROUP = "default"  # made by migration 0009 (engine.groups names it too)
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 SESSION_DAYS = 7
@@ -60,7 +63,34 @@ def create_account(
             raise UsageError(f"An account named '{name}' already exists.", "Choose another name.")
 
     by_id = by.id if by is not None else None
-    return store.accounts.add(data_dir, name, hash_password(password), admin, by_id=by_id, approve=approve)
+    added = store.accounts.add(data_dir, name, hash_password(password), admin, by_id=by_id, approve=approve)
+    default_group = group_store.group_id(data_dir, DEFAULT_GROUP)
+    if default_group is not None:  # as accounts made before groups were: each starts in the default group
+        group_store.add_member(data_dir, default_group, added.id, owner=False)
+    return added
+
+
+def set_account_enabled(data_dir: DataDir, name: str, enabled: bool, *, by: AccountRef) -> None:
+    """Allow or refuse an account's sign-in (administrators); a disabled account's data stays as it is."""
+    require_admin(by, "enable or disable an account")
+    target = _named(data_dir, name)
+    if target.id == by.id and not enabled:
+        raise UsageError("You cannot disable the account you are signed in with.", "Sign in as another administrator.")
+    store.accounts.set_enabled(data_dir, target.id, enabled)
+
+
+def reset_password(data_dir: DataDir, name: str, new_password: str, *, by: AccountRef) -> None:
+    """Give an account a new password (administrators); its remembered sign-ins end."""
+    require_admin(by, "reset a password")
+    validate_new_account(name, new_password)
+    store.accounts.set_password_hash(data_dir, _named(data_dir, name).id, hash_password(new_password))
+
+
+def _named(data_dir: DataDir, name: str) -> AccountRef:
+    found = store.accounts.named(data_dir, name)
+    if found is None:
+        raise UsageError(f"There is no account named '{name}'.", "List them with 'inplace admin accounts'.")
+    return found
 
 
 def has_accounts(data_dir: DataDir) -> bool:
@@ -71,6 +101,8 @@ def authenticate(data_dir: DataDir, name: str, password: str) -> AccountRef:
     found = store.accounts.credentials(data_dir, name)
     if found is None or not verify_password(password, found[1]):
         raise AuthError(f"Sign-in as '{name}' failed: wrong account name or password.", "Check both and try again.")
+    if not found[0].enabled:
+        raise AuthError(f"The account '{name}' is disabled.", "Ask an administrator to enable it again.")
     return found[0]
 
 
@@ -82,7 +114,8 @@ def start_session(data_dir: DataDir, account: AccountRef) -> str:
 
 
 def account_for_token(data_dir: DataDir, token: str) -> AccountRef | None:
-    return store.accounts.account_for_login(data_dir, _token_hash(token))
+    found = store.accounts.account_for_login(data_dir, _token_hash(token))
+    return found if found is not None and found.enabled else None
 
 
 def end_session(data_dir: DataDir, token: str) -> None:

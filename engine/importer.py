@@ -30,6 +30,7 @@ from engine.errors import EngineError, ErrorKind, FileFailure
 from engine.explain import explain
 from engine.fileset_import import import_fileset
 from engine.grouping import FilesetPlan
+from engine.groups import resolve_ownership
 from engine.images import queue_filesets
 from engine.joblog import JobLog
 from engine.jobs import finish_job, heartbeat, start_job
@@ -63,6 +64,8 @@ class ImportOptions:
     retry_of: int | None = None  # the job whose failed files this run imports again
     depth: int = DEFAULT_DEPTH  # folder levels scanned below a selected folder
     include_all: bool = False  # also import files in no image format
+    group: str | None = None  # the group the filesets belong to (-g); None: the owner's default group
+    sudo: str | None = None  # the account imported for (--sudo), when not the one signed in
 
     def to_json(self, paths: list[str]) -> str:
         d = asdict(self)
@@ -105,9 +108,10 @@ class Importer:
         if checks is None or self.transfer.name not in checks.by_transfer:
             checks = run_checks(self.data_dir, plan, self.account, [self.transfer], opts.make_read_only)
         refuse_on_errors(checks, self.transfer)
-        dataset_id = resolve_target(self.data_dir, opts.target, self.account.id)
+        self.ownership = resolve_ownership(self.data_dir, self.account, opts.group, opts.sudo)
+        dataset_id = resolve_target(self.data_dir, opts.target, self.ownership.owner.id)
         job_id, log_path = start_job(
-            self.data_dir, self.account, self.transfer.name, opts, plan.paths, self.acknowledgement
+            self.data_dir, self.account, self.transfer.name, opts, plan.paths, self.acknowledgement, self.ownership
         )
         report = JobReport(job_id, JobState.RUNNING, self.transfer.name, str(log_path))
         self.run_state = RunState(report, self.progress, self.on_file, opts.checksum_algorithm, opts.name)
@@ -151,7 +155,7 @@ class Importer:
         )
         log.write(
             f"job {report.job_id}: {self.transfer.name} of {plan.file_count} files in {len(plan.filesets)} "
-            f"filesets by {self.account.name}, checksums {opts.checksum_algorithm}"
+            f"filesets by {self.account.name}{self.ownership.shown}, checksums {opts.checksum_algorithm}"
             + (f", retrying job {opts.retry_of}" if opts.retry_of else "")
         )
         if self.acknowledgement is not None:
@@ -170,7 +174,8 @@ class Importer:
         allocator = DirectoryAllocator(str(self.repository), self.data_dir.settings.template)
         row = {
             "job_id": self.run_state.report.job_id,
-            "owner_id": self.account.id,
+            "owner_id": self.ownership.owner.id,
+            "group_id": self.ownership.group_id,
             "dataset_id": dataset_id,
             "name": self.options.name,
             "transfer": self.transfer.name,
@@ -180,7 +185,7 @@ class Importer:
             if stop:
                 self.run_state.mark_not_attempted(batch, stop)
                 continue
-            allocated = allocate(self.data_dir, allocator, batch, {**row, "account_name": self.account.name})
+            allocated = allocate(self.data_dir, allocator, batch, {**row, "account_name": self.ownership.owner.name})
             stop = self._run_batch(allocated, log)
         self._record([], [])
 

@@ -20,6 +20,7 @@ from engine.catalog.store import AccountRef, leases
 from engine.catalog.store.jobs import JobProcess
 from engine.datadir import DataDir
 from engine.errors import CatalogError, UsageError
+from engine.groups import Ownership
 from engine.permissions import visible_owner_filter
 from engine.states import JobState
 
@@ -70,15 +71,24 @@ def _process_start(pid: int) -> int:
 
 
 def start_job(
-    data_dir: DataDir, account: AccountRef, transfer: str, options, paths: list[str], acknowledgement=None
+    data_dir: DataDir,
+    account: AccountRef,
+    transfer: str,
+    options,
+    paths: list[str],
+    acknowledgement=None,
+    ownership: Ownership | None = None,
 ) -> tuple[int, Path]:
     """Create the job row (state running) and return (job id, log path). A resumed job claims the
-    interrupted one in the same transaction, so two resumes cannot both go ahead."""
+    interrupted one in the same transaction, so two resumes cannot both go ahead. With `ownership`,
+    the job is for its owner, in its group, and records `account` as who ran it when they differ."""
     pid = os.getpid()
     values = {
         "transfer": transfer,
         "checksum_algorithm": options.checksum_algorithm,
-        "account_id": account.id,
+        "account_id": ownership.owner.id if ownership else account.id,
+        "run_by_id": ownership.run_by.id if ownership and ownership.run_by else None,
+        "group_id": ownership.group_id if ownership else None,
         "os_user": os_user(),
         "host": host_id(),
         "pid": pid,

@@ -14,6 +14,7 @@ from engine import accounts, jobs, recovery
 from engine import relink as relinking
 from engine import verify as verifying
 from engine.api.importing import Prepared
+from engine.api.people import PeopleMixin
 from engine.catalog import store
 from engine.catalog.store import AccountRef
 from engine.catalog.store.health import FilesetHealth
@@ -26,6 +27,7 @@ from engine.datadir import DataDir
 from engine.dropbox import folders as dropbox_folders
 from engine.dropbox.folders import FolderArguments, FolderStatus, WatchedFolder
 from engine.errors import UsageError
+from engine.groups import resolve_ownership
 from engine.importer import ImportOptions
 from engine.permissions import require_admin, require_owner_or_admin, visible_owner_filter
 from engine.plan import ImportPlan, make_plan
@@ -36,7 +38,7 @@ from engine.transfers import Transfer, get_transfer
 from engine.verify import VerifyReport
 
 
-class Session:
+class Session(PeopleMixin):
     def __init__(self, data_dir: DataDir, account: AccountRef) -> None:
         self.data_dir = data_dir
         self.account = account
@@ -113,6 +115,7 @@ class Session:
             options = replace(options, make_read_only=True)
         get_transfer(options.transfer)  # unknown names and broken plugins fail here, in a sentence
         get_algorithm(options.checksum_algorithm)
+        resolve_ownership(self.data_dir, self.account, options.group, options.sudo)  # -g and --sudo, checked now
         return options
 
     def plan(self, paths: list[str], options: ImportOptions, cancel: CancelToken | None = None) -> ImportPlan:

@@ -38,18 +38,23 @@ class Account(Base):
     password_hash: Mapped[str] = mapped_column(String(512))
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    # Migration 0009: a disabled account keeps its data but cannot sign in; imports go to its default group.
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    default_group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id"), nullable=True)
 
 
 class Group(Base):
     __tablename__ = "groups"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(255), unique=True)
+    permissions: Mapped[str] = mapped_column(String(16), default="private")  # engine.groups.LEVELS (0009)
 
 
 class Membership(Base):
     __tablename__ = "memberships"
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True)
+    owner: Mapped[bool] = mapped_column(Boolean, default=False)  # administers the group (migration 0009)
 
 
 class LoginSession(Base):
@@ -99,6 +104,9 @@ class Job(Base):
     started_at: Mapped[datetime] = mapped_column(DateTime)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     summary: Mapped[str | None] = mapped_column(FsText, nullable=True)
+    # Migration 0009: account_id is whom the job imported for; run_by_id who ran it, when that differs.
+    run_by_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), nullable=True)
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id"), nullable=True)
 
 
 class Acknowledgement(Base):
@@ -128,6 +136,7 @@ class Fileset(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime)
     rule: Mapped[str | None] = mapped_column(String(255), nullable=True)  # the grouping rule (migration 0004)
     format: Mapped[str | None] = mapped_column(String(255), nullable=True)  # the format family it recognised
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id"), nullable=True, index=True)  # 0009
 
 
 class FilesetEntry(Base):

@@ -7,10 +7,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.engine import Engine
 
-from engine.catalog.models import Account, LoginSession
+from engine.catalog.models import Account, Group, LoginSession, Membership
 from engine.catalog.store.base import Catalog
 
 
@@ -21,10 +21,11 @@ class AccountRef:
     id: int
     name: str
     is_admin: bool
+    enabled: bool = True  # a disabled account keeps its data but cannot sign in (migration 0009)
 
 
 def _ref(row: Account) -> AccountRef:
-    return AccountRef(row.id, row.name, bool(row.is_admin))
+    return AccountRef(row.id, row.name, bool(row.is_admin), row.enabled is not False)
 
 
 def any_account(engine: Engine) -> bool:
@@ -45,20 +46,49 @@ def get(catalog: Catalog, account_id: int) -> AccountRef | None:
 
 
 def listing(catalog: Catalog, only_id: int | None = None) -> list[dict]:
-    """Accounts by name (one of them when `only_id` is given), without their password hashes."""
+    """Accounts by name (one of them when `only_id` is given), without their password hashes, each
+    with whether it may sign in, its groups and its default group."""
     query = select(Account).order_by(Account.name)
     if only_id is not None:
         query = query.where(Account.id == only_id)
     with catalog.session() as s:
+        group_names: dict[int, str] = {i: n for i, n in s.execute(select(Group.id, Group.name))}
+        groups: dict[int, list[str]] = {}
+        for account_id, group_id in s.execute(select(Membership.account_id, Membership.group_id)):
+            groups.setdefault(account_id, []).append(group_names[group_id])
         return [
             {
                 "id": a.id,
                 "name": a.name,
                 "admin": bool(a.is_admin),
                 "created_at": a.created_at.isoformat(timespec="seconds"),
+                "enabled": a.enabled is not False,
+                "groups": sorted(groups.get(a.id, [])),
+                "default_group": group_names.get(a.default_group_id) if a.default_group_id else None,
             }
             for a in s.scalars(query)
         ]
+
+
+def set_enabled(catalog: Catalog, account_id: int, enabled: bool) -> None:
+    """Allow or refuse the account's sign-in; a disabled account's remembered sign-ins are dropped."""
+    with catalog.session() as s, s.begin():
+        s.execute(update(Account).where(Account.id == account_id).values(enabled=enabled))
+        if not enabled:
+            s.execute(delete(LoginSession).where(LoginSession.account_id == account_id))
+
+
+def set_password_hash(catalog: Catalog, account_id: int, password_hash: str) -> None:
+    """A new password; remembered sign-ins made with the old one are dropped."""
+    with catalog.session() as s, s.begin():
+        s.execute(update(Account).where(Account.id == account_id).values(password_hash=password_hash))
+        s.execute(delete(LoginSession).where(LoginSession.account_id == account_id))
+
+
+def named(catalog: Catalog, name: str) -> AccountRef | None:
+    with catalog.session() as s:
+        row = s.scalar(select(Account).where(Account.name == name))
+        return _ref(row) if row else None
 
 
 def credentials(catalog: Catalog, name: str) -> tuple[AccountRef, str] | None:

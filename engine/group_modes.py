@@ -1,0 +1,50 @@
+"""The mode rule for what the importer makes in a repository shared by a group: every folder gets the
+group's rwx and the setgid bit, whatever the umask of the person importing, so one person's import
+never locks the next out of a folder (nor the data dir's owner out of removing it). A repository
+is shared when its own folder has the setgid bit or group write (what `inplace admin setup-group`
+makes); a personal one is left alone."""
+
+from __future__ import annotations
+
+import os
+import stat
+from functools import lru_cache
+
+SHARED_DIR_BITS = stat.S_ISGID | stat.S_IRWXG  # 2070
+
+
+@lru_cache(maxsize=8)
+def _shared(repository: str) -> bool:
+    """Cached per process: a repository is set up for sharing once, not between two fileset folders."""
+    try:
+        return bool(os.stat(repository).st_mode & (stat.S_ISGID | stat.S_IWGRP))
+    except OSError:
+        return False
+
+
+def share_folders(repository: str, relative: str) -> None:
+    """Give each folder from the repository down to `relative` (made by this process a moment ago)
+    the group's bits when the repository is shared. Folders of other accounts are left to them."""
+    if not _shared(repository):
+        return
+    uid = os.geteuid()
+    path = repository
+    for part in relative.split("/"):
+        path = os.path.join(path, part)
+        st = os.lstat(path)
+        if stat.S_ISDIR(st.st_mode) and st.st_uid == uid and st.st_mode & SHARED_DIR_BITS != SHARED_DIR_BITS:
+            os.chmod(path, stat.S_IMODE(st.st_mode) | SHARED_DIR_BITS)
+
+
+def process_umask() -> int:
+    """This process's umask, read without changing it (Linux 4.7+ shows it in /proc)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except OSError:
+        pass
+    old = os.umask(0o022)  # no /proc: the classic way, restored at once
+    os.umask(old)
+    return old
