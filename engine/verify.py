@@ -15,6 +15,7 @@ check; a fileset's health is the worst of its entries.
 from __future__ import annotations
 
 import errno
+import functools
 import os
 import re
 import stat
@@ -34,7 +35,7 @@ from engine.progress import CancelToken, ProgressTracker
 from engine.states import ExitCode, HealthState
 from engine.transfers import get_transfer
 
-RECORD_EVERY = 500  # results written per catalog transaction; a cancel keeps what was written
+SHOW_PATH_EVERY = 100  # a quick check names the file it is at every so many files (it is there only briefly)
 SYMLINK, HARDLINK, HARDLINK_ONLY, COPY = "symlink", "hardlink", "hardlink_only", "copy"
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|d)?\s*$", re.IGNORECASE)
 _UNITS = {None: 1, "s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "d": 86400}
@@ -48,6 +49,7 @@ def parse_duration(text: str) -> float:
     return float(match.group(1)) * _UNITS[match.group(2) and match.group(2).lower()]
 
 
+@functools.lru_cache(maxsize=64)
 def kind_of(transfer: str) -> str:
     """Where an entry's data lives, by its transfer (an unknown plugin is checked as a copy)."""
     try:
@@ -61,7 +63,7 @@ def kind_of(transfer: str) -> str:
     return COPY
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class EntryCheck:
     """What one check found, for the front ends."""
 
@@ -139,21 +141,25 @@ def verify(
 ) -> VerifyReport:
     """Check the account's filesets (all of them for an administrator), or those given, least recently
     checked first; with `budget` (seconds) stop once it is spent, after at least one entry.
-    Raises Cancelled when `cancel` is set; what was checked before is kept."""
+    Raises Cancelled when `cancel` is set; what was checked before is kept.
+
+    Entries are read a batch at a time as plain rows and their results written a batch per
+    transaction, so memory stays flat (but for the report's list) and the catalog costs little beside
+    the one open and stat each entry needs."""
     progress = progress or ProgressTracker()
     cancel = cancel or CancelToken()
     if fileset_ids is not None:
         _require_filesets(data_dir, account, fileset_ids)
-    entries = store.health.entries_to_check(data_dir, visible_owner_filter(account), fileset_ids)
+    owner = visible_owner_filter(account)
+    files_total, bytes_total = store.health.count_to_check(data_dir, owner, fileset_ids)
     report = VerifyReport(full)
     progress.update(
-        phase="verifying",
-        files_total=len(entries),
-        bytes_total=sum(e.size for e in entries) if full else 0,
-        started_at=time.monotonic(),
+        phase="verifying", files_total=files_total, bytes_total=bytes_total if full else 0, started_at=time.monotonic()
     )
     started = clock()
-    pending: list[CheckResult] = []
+    run_started = datetime.now()
+    repository = str(data_dir.repository)
+    checked_filesets: set[int] = set()
 
     def out_of_time() -> bool:
         return budget is not None and bool(report.entries) and clock() - started >= budget
@@ -166,31 +172,53 @@ def verify(
             raise _OutOfTime
 
     try:
-        for index, entry in enumerate(entries):
-            cancel.raise_if_cancelled()
-            if out_of_time():
-                report.remaining = len(entries) - index
-                break
-            progress.update(current_path=entry.source_path)
+        for batch in store.health.batches_to_check(data_dir, owner, fileset_ids, checked_before=run_started):
+            results: list[CheckResult] = []
             try:
-                result = check_entry(entry, str(data_dir.repository), full, on_block)
-            except _OutOfTime:
-                report.remaining = len(entries) - index
+                stopped = _check_batch(
+                    batch, results, repository, full, report, progress, cancel, out_of_time, on_block
+                )
+            finally:  # a cancel keeps what was checked
+                store.health.record_checks(data_dir, results, datetime.now(), {e.id: e.health for e in batch})
+                checked_filesets.update(e.fileset_id for e in batch[: len(results)])
+            if stopped:
+                report.remaining = max(files_total - len(report.entries), 0)
                 break
-            pending.append(result)
-            report.entries.append(_shown(entry, result))
-            progress.advance(files=1, failed=int(result.health.is_problem))
-            if len(pending) >= RECORD_EVERY:
-                store.health.record_checks(data_dir, pending, datetime.now())
-                pending = []
     finally:
-        store.health.record_checks(data_dir, pending, datetime.now())
         report.seconds = clock() - started
-    checked = {e.fileset_id for e in report.entries}
-    health = store.health.fileset_health(data_dir, visible_owner_filter(account))
-    report.filesets = {i: h.health for i, h in health.items() if i in checked}
+    health = store.health.fileset_health(data_dir, owner, checked_filesets)
+    report.filesets = {i: h.health for i, h in health.items()}
     progress.update(phase="done", current_path="")
     return report
+
+
+def _check_batch(
+    batch: list[EntryToCheck],
+    results: list[CheckResult],
+    repository: str,
+    full: bool,
+    report: VerifyReport,
+    progress: ProgressTracker,
+    cancel: CancelToken,
+    out_of_time: Callable[[], bool],
+    on_block: Callable[[int], None],
+) -> bool:
+    """Check a batch's entries in order into `results`; True when the budget ran out."""
+    shown = report.entries
+    for index, entry in enumerate(batch):
+        cancel.raise_if_cancelled()
+        if out_of_time():
+            return True
+        if full or not index % SHOW_PATH_EVERY:
+            progress.update(current_path=entry.source_path)
+        try:
+            result = check_entry(entry, repository, full, on_block)
+        except _OutOfTime:
+            return True
+        results.append(result)
+        shown.append(_shown(entry, result))
+        progress.advance(files=1, failed=int(result.health.is_problem))
+    return False
 
 
 def _require_filesets(data_dir: DataDir, account: AccountRef, fileset_ids: list[int]) -> None:
@@ -221,7 +249,7 @@ def check_entry(
     entry: EntryToCheck, repository: str, full: bool, on_block: Callable[[int], None] | None = None
 ) -> CheckResult:
     """Check one entry (quick, or `full`: hash it again) and say what was found."""
-    repo = os.path.join(repository, entry.repo_path)
+    repo = f"{repository}/{entry.repo_path}"
     kind = kind_of(entry.transfer)
     expected = None
     if entry.source_dev is not None and entry.source_ino is not None:
@@ -235,7 +263,7 @@ def check_entry(
             if exc.errno == errno.EINVAL:
                 return CheckResult(entry.id, HealthState.REPLACED, f"{repo} is no longer a link")
             return CheckResult(entry.id, HealthState.UNREADABLE, f"{repo}: {exc.strerror}")
-        if target != os.path.abspath(entry.source_path):
+        if target != entry.source_path and target != os.path.abspath(entry.source_path):
             return CheckResult(entry.id, HealthState.REPLACED, f"the repository's link now points to {target}")
         return _check_file(entry, repo, expected, entry.seen_mtime or entry.mtime, full, on_block, name=target)
     if kind in (HARDLINK, HARDLINK_ONLY):
@@ -312,7 +340,14 @@ def _check_file(
             # The very bytes that were imported (a restore from a backup, say): accept this file as
             # the entry's from now on, so quick checks compare with it.
             note = "the same bytes as imported, in a file restored or rewritten since" if other_file or differs else ""
-            return CheckResult(entry.id, HealthState.OK, note or None, identity=identity, seen_mtime=st.st_mtime)
+            recorded = (entry.source_dev, entry.source_ino)
+            return CheckResult(
+                entry.id,
+                HealthState.OK,
+                note or None,
+                identity=None if identity == recorded else identity,
+                seen_mtime=None if st.st_mtime == mtime else st.st_mtime,
+            )
         state = HealthState.REPLACED if other_file else HealthState.CHANGED
         return CheckResult(entry.id, state, f"its checksum differs from the imported one ({name})")
     if other_file:

@@ -7,12 +7,11 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sqlite3
 
 import pytest
 
 from tests.conftest import PASSWORD, run_as_nobody
-from tests.engine.processes import catalog_rows
+from tests.engine.processes import catalog_execute, catalog_rows
 
 OK, PROBLEMS, NOT_PERMITTED = 0, 2, 5
 
@@ -142,10 +141,7 @@ def test_ln_watches_the_shared_inode_and_the_originals_path(cli, data_dir, tmp_p
 def test_ln_entries_from_before_the_identity_was_recorded_compare_with_the_original(cli, data_dir, tmp_path):
     f = make_files(tmp_path / "src", ["a.tif", "b.tif"])
     import_(cli, "ln", tmp_path / "src")
-    con = sqlite3.connect(data_dir.catalog_path)
-    con.execute("UPDATE fileset_entries SET source_dev = NULL, source_ino = NULL")
-    con.commit()
-    con.close()
+    catalog_execute(data_dir, "UPDATE fileset_entries SET source_dev = NULL, source_ino = NULL")
     other = tmp_path / "other"
     other.write_bytes(f["b.tif"].read_bytes())
     os.replace(other, f["b.tif"])
@@ -278,3 +274,30 @@ def test_cancelling_keeps_what_was_checked(data_dir, account, tmp_path, cli):
     with pytest.raises(Cancelled):
         verify(data_dir, account, cancel=token)
     assert catalog_rows(data_dir, "SELECT count(*) FROM fileset_entries WHERE checked_at IS NOT NULL") == [(0,)]
+
+
+def test_entries_are_read_in_small_batches_each_once_least_recently_checked_first(data_dir, account, tmp_path, cli):
+    """Keyset batches while results are written between them: every entry exactly once, the never
+    checked first, then the oldest checks; entries checked during the run are not read again."""
+    from datetime import datetime, timedelta
+
+    from engine.catalog.store import health
+    from engine.catalog.store.health import CheckResult
+    from engine.states import HealthState
+
+    make_files(tmp_path / "src", [f"f{i}.tif" for i in range(7)])
+    import_(cli, "upload", tmp_path / "src")
+    ids = [i for (i,) in catalog_rows(data_dir, "SELECT id FROM fileset_entries ORDER BY id")]
+    long_ago = datetime.now() - timedelta(days=3)
+    health.record_checks(data_dir, [CheckResult(ids[5], HealthState.OK)], long_ago + timedelta(days=1))
+    health.record_checks(data_dir, [CheckResult(ids[2], HealthState.OK)], long_ago)
+    started = datetime.now()
+    seen = []
+    for batch in health.batches_to_check(data_dir, None, batch=2, checked_before=started):
+        assert len(batch) <= 2
+        seen.extend(e.id for e in batch)
+        health.record_checks(data_dir, [CheckResult(e.id, HealthState.OK) for e in batch], datetime.now())
+    never = [i for i in ids if i not in (ids[2], ids[5])]
+    assert seen == [*never, ids[2], ids[5]]
+    assert health.count_to_check(data_dir, None)[0] == 7
+    assert health.fileset_health(data_dir, None, [catalog_rows(data_dir, "SELECT id FROM filesets")[0][0]])
