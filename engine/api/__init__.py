@@ -30,7 +30,13 @@ from engine.checks import CheckReport, Finding, Severity
 from engine.config import resolve_data_dir
 from engine.consistency import ConsistencyReport
 from engine.containers import Target, parse_target
-from engine.dropbox.folders import DEFAULT_QUIET_SECONDS, FolderArguments, FolderStatus, WatchedFolder
+from engine.dropbox.folders import (
+    DEFAULT_MAX_IMPORTS,
+    DEFAULT_QUIET_SECONDS,
+    FolderArguments,
+    FolderStatus,
+    WatchedFolder,
+)
 from engine.explain import explain
 from engine.fsnames import json_text, shown
 from engine.images import ImageStatus, wait_for_images
@@ -47,6 +53,7 @@ from engine.verify import EntryCheck, VerifyReport, parse_duration
 
 __all__ = [
     "DEFAULT_ALGORITHM",
+    "DEFAULT_MAX_IMPORTS",
     "DEFAULT_QUIET_SECONDS",
     "DEFAULT_DEPTH",
     "DEFAULT_TRANSFER",

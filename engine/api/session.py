@@ -244,6 +244,11 @@ class Session(PeopleMixin):
         """Each visible watch folder with what waits there and its newest imports and failures."""
         return dropbox_folders.folder_status(self.data_dir, self.account, events)
 
+    def retry_watched_fileset(self, folder_id: int, fileset: str) -> None:
+        """Ask the DropBox service to try a fileset that failed in a watch folder again now, rather than
+        after its back-off (the folder's account or an administrator); recorded with who asked."""
+        dropbox_folders.ask_retry(self.data_dir, self.account, folder_id, fileset)
+
     # --- images and thumbnails ---------------------------------------------------------------------
 
     def images(self, fileset_id: int) -> list[dict]:

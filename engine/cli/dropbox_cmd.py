@@ -105,6 +105,13 @@ def run_status(args) -> int:
     return 0
 
 
+def run_retry(args) -> int:
+    _, session = open_and_sign_in(args)
+    session.retry_watched_fileset(args.folder_id, args.fileset)
+    say(f"Asked the DropBox service to try {args.fileset} again; it does so within seconds if it is running.")
+    return 0
+
+
 def _say_now(line: str) -> None:
     say(line)
     sys.stdout.flush()  # a service's output goes to the journal as it happens, not when a buffer fills
@@ -112,7 +119,7 @@ def _say_now(line: str) -> None:
 
 def run_service(args) -> int:
     data_dir = open_data_dir(args)
-    service = DropboxService(data_dir, say=_say_now)
+    service = DropboxService(data_dir, say=_say_now, max_imports=args.max_imports)
     previous = {sig: signal.signal(sig, lambda *_: service.stop()) for sig in (signal.SIGTERM, signal.SIGINT)}
     say(f"DropBox service on the data dir {data_dir.root}; stop it with SIGTERM or Ctrl-C.")
     try:

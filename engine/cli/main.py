@@ -265,11 +265,12 @@ def _verify_commands(sub) -> None:
 
 
 def _dropbox_commands(sub) -> None:
+    from engine.api import DEFAULT_MAX_IMPORTS
     from engine.cli import dropbox_cmd
 
     dropbox = sub.add_parser(
         "dropbox",
-        help="watch folders: import what lands in them (add, list, remove, status, run)",
+        help="watch folders: import what lands in them (add, list, remove, status, retry, run)",
         description="Watch folders whose arrivals are imported for an account with import arguments an "
         "administrator chose, once every file of a set is there and has stopped changing.",
     )
@@ -331,7 +332,20 @@ def _dropbox_commands(sub) -> None:
         "sign-in: it imports only for the accounts administrators registered folders for.",
     )
     p.add_argument("--data-dir", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    p.add_argument(
+        "--max-imports",
+        type=int,
+        default=DEFAULT_MAX_IMPORTS,
+        metavar="N",
+        help=f"import at most N filesets at once (default {DEFAULT_MAX_IMPORTS})",
+    )
     p.set_defaults(func=dropbox_cmd.run_service)
+
+    p = commands.add_parser("retry", help="ask the service to try a failed fileset again now")
+    p.add_argument("folder_id", type=catalog_id, metavar="ID")
+    p.add_argument("fileset", metavar="FILESET", help="its name, as 'inplace dropbox status' shows it")
+    _account_options(p)
+    p.set_defaults(func=dropbox_cmd.run_retry)
 
 
 def _images_command(sub) -> None:

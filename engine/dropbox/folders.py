@@ -24,6 +24,7 @@ from engine.states import JobState
 from engine.transfers import get_transfer
 
 DEFAULT_QUIET_SECONDS = 60.0
+DEFAULT_MAX_IMPORTS = 2  # the service's imports at once: more rarely helps on one filesystem
 # Warnings the standing acknowledgement covers without naming them: the service itself waited for the
 # folder's quiet period before importing (recently-modified), and a sanitised name harms nothing.
 COVERED_WARNINGS = ("recently-modified", "names-sanitised")
@@ -210,6 +211,21 @@ def folder_status(data_dir: DataDir, account: AccountRef, limit: int = 10) -> li
     return [FolderStatus(f, store.dropbox.events(data_dir, f.id, limit)) for f in list_folders(data_dir, account)]
 
 
+def ask_retry(data_dir: DataDir, by: AccountRef, folder_id: int, fileset: str) -> None:
+    """Ask the running service to try a failed fileset of the folder again now, without waiting for
+    its back-off (the folder's account or an administrator). Recorded as an event, with who asked."""
+    folder = get_folder(data_dir, folder_id)
+    if folder is None or (not by.is_admin and folder.account != by.name):
+        raise UsageError(f"There is no watch folder {folder_id}.", "List them with 'inplace dropbox list'.")
+    failed = {e.fileset for e in store.dropbox.events(data_dir, folder_id, 200) if e.outcome == "failed"}
+    if fileset not in failed:
+        raise UsageError(
+            f"Nothing named {fileset} failed in the watch folder {folder.path}.",
+            "See what failed with 'inplace dropbox status'.",
+        )
+    store.dropbox.add_event(data_dir, folder_id, store.dropbox.RETRY_ASKED, fileset, None, f"asked by {by.name}")
+
+
 def account_for_folder(data_dir: DataDir, account_name: str, folder_id: int) -> AccountRef:
     """The account a watch folder imports for: only because an administrator registered the folder for
     it. Refused when the folder is gone, names another account, or was registered by an account that is
@@ -241,6 +257,13 @@ class DropboxJournal:
 
     def record(self, folder_id: int, outcome: str, fileset: str, job_id: int | None, message: str | None) -> None:
         store.dropbox.add_event(self._data_dir, folder_id, outcome, fileset, job_id, message)
+
+    def last_event_id(self) -> int:
+        return store.dropbox.last_event_id(self._data_dir)
+
+    def retry_requests(self, after_event: int) -> list[tuple[int, int, str]]:
+        """(event id, folder id, fileset) of each retry asked for since `after_event`."""
+        return store.dropbox.retry_requests(self._data_dir, after_event)
 
     def interrupted_jobs(self, folder: WatchedFolder) -> list[int]:
         """The folder's jobs whose process died (or that stopped on an error) and were not recovered."""

@@ -51,6 +51,14 @@ def service_for(dd, clock) -> DropboxService:
     return service
 
 
+def look(service: DropboxService) -> None:
+    """One look at the folders as the service's main loop makes it, with the imports it started waited
+    for, and the look their ends ask for (which writes the folder's note as it is then)."""
+    for _ in range(2):
+        service.step()
+        service.wait_for_imports()
+
+
 def jobs_of(dd, name: str) -> list[dict]:
     return dd.sign_in(name, PASSWORD).jobs()
 
@@ -67,23 +75,23 @@ def test_a_file_is_imported_once_it_stays_quiet_and_never_twice(face, drop):
     service = service_for(dd, clock)
     shutil.copy(AVIVATOR / "multi-channel.ome.tif", drop)
 
-    service.step()
+    look(service)
     assert jobs_of(dd, "bob") == []
     assert "stop changing" in status(admin, folder.id).folder.note
     clock.advance(29)
-    service.step()
+    look(service)
     assert jobs_of(dd, "bob") == []
 
     clock.advance(1)
-    service.step()
+    look(service)
     (job,) = jobs_of(dd, "bob")
     assert job["state"] == "completed" and job["account"] == "bob"
     (event,) = status(admin, folder.id).events
     assert (event.outcome, event.fileset, event.job_id) == ("imported", "multi-channel.ome.tif", job["id"])
 
     clock.advance(3600)  # many rescans later, the file is still there: excluded by its client path
-    service.step()
-    service.step()
+    look(service)
+    look(service)
     assert len(jobs_of(dd, "bob")) == 1
     assert status(admin, folder.id).folder.note is None
 
@@ -95,19 +103,19 @@ def test_appending_during_the_quiet_period_makes_the_import_wait(face, drop):
     service = service_for(dd, clock)
     image = drop / "growing.tif"
     image.write_bytes((AVIVATOR / "multi-channel.ome.tif").read_bytes()[:5000])
-    service.step()
+    look(service)
     clock.advance(8)
     with image.open("ab") as f:  # the acquisition writes more, 8 s into the quiet period
         f.write(b"\0" * 100)
     service.changed(folder.id)  # what the observer reports
     clock.advance(1)
-    service.step()  # sees the new size: the quiet period starts again
+    look(service)  # sees the new size: the quiet period starts again
     for _ in range(9):
         clock.advance(1)
-        service.step()
+        look(service)
         assert jobs_of(dd, "alice") == [], "imported while it was still growing"
     clock.advance(1)
-    service.step()
+    look(service)
     assert [j["state"] for j in jobs_of(dd, "alice")] == ["completed"]
 
 
@@ -119,9 +127,9 @@ def test_a_set_arriving_in_two_steps_is_imported_once_as_one_fileset(face, drop)
     for name in SET:
         shutil.copy(AVIVATOR / name, drop)
     for _ in range(3):  # however long it waits, a set whose companion names missing files stays out
-        service.step()
+        look(service)
         clock.advance(60)
-    service.step()
+    look(service)
     assert jobs_of(dd, "alice") == []
     assert "missing members" in status(admin, folder.id).folder.note
 
@@ -129,10 +137,10 @@ def test_a_set_arriving_in_two_steps_is_imported_once_as_one_fileset(face, drop)
         shutil.copy(AVIVATOR / name, drop)
     service.changed(folder.id)  # what the observer reports; the service looks once the burst settles
     clock.advance(1)
-    service.step()
+    look(service)
     assert jobs_of(dd, "alice") == []
     clock.advance(5)
-    service.step()
+    look(service)
     (job,) = jobs_of(dd, "alice")
     (fileset,) = admin.filesets()
     assert job["state"] == "completed" and len(fileset["entries"]) == 6
@@ -150,7 +158,7 @@ def test_an_in_place_folder_needs_a_standing_acknowledgement_recorded_with_each_
     (drop / "multi-channel.ome.tif").chmod(0o644)  # the samples are read-only; an acquisition's files are not
 
     # The originals can still be changed: a warning nobody accepted in advance stops the import.
-    service.step()
+    look(service)
     assert jobs_of(dd, "bob") == []
     (event,) = status(admin, folder.id).events
     assert event.outcome == "failed" and "--accept-warning sources-writable" in event.message
@@ -160,7 +168,7 @@ def test_an_in_place_folder_needs_a_standing_acknowledgement_recorded_with_each_
     arguments = FolderArguments(transfer="ln_s", quiet_seconds=0, accepted_warnings=("sources-writable",))
     folder = admin.add_watched_folder(str(drop), "bob", arguments, True)
     service.reload()
-    service.step()
+    look(service)
     (job,) = jobs_of(dd, "bob")
     assert job["state"] == "completed"
     ack = job["acknowledgement"]
@@ -176,7 +184,7 @@ def test_an_ln_rm_folder_moves_files_in(face, drop):
     admin.add_watched_folder(str(drop), "bob", FolderArguments(transfer="ln_rm", quiet_seconds=0), True)
     service = service_for(dd, Clock())
     shutil.copy(AVIVATOR / "multi-channel.ome.tif", drop)
-    service.step()
+    look(service)
     (job,) = jobs_of(dd, "bob")
     assert job["state"] == "completed", job
     assert os.listdir(drop) == []
@@ -194,7 +202,7 @@ def test_a_failing_import_is_reported_and_tried_again_after_a_back_off_or_a_chan
     image = drop / "image.tif"
     shutil.copy(AVIVATOR / "multi-channel.ome.tif", image)
 
-    service.step()
+    look(service)
     (event,) = status(admin, folder.id).events
     assert event.outcome == "failed" and "temporary storage" in event.message
     assert image.exists() and jobs_of(dd, "alice") == []
@@ -203,16 +211,16 @@ def test_a_failing_import_is_reported_and_tried_again_after_a_back_off_or_a_chan
     clock.advance(10)  # within the back-off, nothing changed: not tried again
     service.changed(folder.id)
     clock.advance(1)
-    service.step()
+    look(service)
     assert len(status(admin, folder.id).events) == 1
     clock.advance(60)  # the back-off ran out
-    service.step()
+    look(service)
     assert len(status(admin, folder.id).events) == 2
     image.chmod(0o444)  # a change (here its mode) is no reason; a new size or time is
     os.utime(image, (1, 1))
     service.changed(folder.id)
     clock.advance(1)
-    service.step()
+    look(service)
     assert len(status(admin, folder.id).events) == 3
     assert image.exists() and jobs_of(dd, "alice") == []
 

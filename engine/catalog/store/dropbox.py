@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import aliased
 
 from engine.catalog.models import Account, DropboxEvent, Job, WatchedFolder
@@ -150,3 +150,22 @@ def jobs_for_folder(catalog: Catalog, path: str, account_id: int, states: list[s
     query = select(Job.id, Job.request).where(Job.account_id == account_id, Job.state.in_(states)).order_by(Job.id)
     with catalog.session() as s:
         return [job_id for job_id, request in s.execute(query) if json.loads(request).get("paths") == [path]]
+
+
+RETRY_ASKED = "retry asked"  # an event: someone asked the service to try a failed fileset again now
+
+
+def last_event_id(catalog: Catalog) -> int:
+    with catalog.session() as s:
+        return s.scalar(select(func.max(DropboxEvent.id))) or 0
+
+
+def retry_requests(catalog: Catalog, after: int) -> list[tuple[int, int, str]]:
+    """(event id, folder id, fileset) of the retries asked for since the event `after`, oldest first."""
+    query = (
+        select(DropboxEvent.id, DropboxEvent.folder_id, DropboxEvent.fileset)
+        .where(DropboxEvent.id > after, DropboxEvent.outcome == RETRY_ASKED)
+        .order_by(DropboxEvent.id)
+    )
+    with catalog.session() as s:
+        return [tuple(row) for row in s.execute(query)]  # type: ignore[misc]
