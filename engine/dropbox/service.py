@@ -138,7 +138,7 @@ class DropboxService:
                     status = self.status_line()
                     notifier.alive(status if status != last_status else None)
                     last_status = status
-                    self._wake.wait(max(0.05, min(wait, RELOAD_SECONDS)))
+                    self._wake.wait(max(0.05, min(wait, RELOAD_SECONDS, notifier.watchdog_every or RELOAD_SECONDS)))
                     self._wake.clear()
             finally:
                 notifier.send(STOPPING=1, STATUS="stopping: cancelling the running imports")
