@@ -10,6 +10,7 @@ import traceback
 from engine import checkpoints
 from engine.allocation import Allocated
 from engine.errors import Cancelled, ErrorKind, FileFailure, file_failure_from_os_error
+from engine.group_modes import share_folders
 from engine.joblog import JobLog
 from engine.paths import repository_names
 from engine.results import FileOutcome
@@ -46,6 +47,7 @@ def import_fileset(importer, item: Allocated, log: JobLog) -> list[FileOutcome]:
         parent = os.path.dirname(dest)
         if parent not in made_dirs:
             os.makedirs(parent, exist_ok=True)
+            share_folders(str(importer.repository), os.path.relpath(parent, importer.repository))
             made_dirs.add(parent)
         importer.progress.update(current_path=f.path)
         task = FileTask(f.path, dest, run.algorithm, f.size, f.dev, f.ino, importer.on_block)

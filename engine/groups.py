@@ -61,6 +61,29 @@ def require_may_change(
     )
 
 
+def require_may_see_fileset(
+    data_dir: DataDir, account: AccountRef, fileset_id: int, owner_id: int, action: str
+) -> None:
+    group = group_store.fileset_access(data_dir, [fileset_id]).get(fileset_id, (owner_id, None))[1]
+    require_may_see(data_dir, account, owner_id, group, action)
+
+
+def require_may_change_fileset(
+    data_dir: DataDir, account: AccountRef, fileset_id: int, owner_id: int, action: str
+) -> None:
+    group = group_store.fileset_access(data_dir, [fileset_id]).get(fileset_id, (owner_id, None))[1]
+    require_may_change(data_dir, account, owner_id, group, action)
+
+
+def require_may_change_job(data_dir: DataDir, account: AccountRef, job_id: int, owner_id: int, action: str) -> None:
+    """A job is rolled back, resumed or retried by whom it was for, who ran it, or as a delete allows."""
+    access = group_store.job_access(data_dir, job_id)
+    run_by, group = (access[1], access[2]) if access else (None, None)
+    if run_by is not None and run_by == account.id:
+        return
+    require_may_change(data_dir, account, owner_id, group, action)
+
+
 # --- listing and changing groups ------------------------------------------------------------------
 
 

@@ -154,6 +154,8 @@ def list_jobs(data_dir: DataDir, *, account: AccountRef, limit: int = 50) -> lis
                 ),
                 "transfer": job.transfer,
                 "account": listed.account,
+                "run_by": listed.run_by,
+                "group": listed.group,
                 "os_user": job.os_user,
                 "started_at": job.started_at.isoformat(timespec="seconds"),
                 "finished_at": job.finished_at.isoformat(timespec="seconds") if job.finished_at else None,

@@ -8,6 +8,8 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import PurePosixPath
 
+from engine.group_modes import share_folders
+
 DEFAULT_TEMPLATE = "%user%_%userId%//%year%-%month%/%day%/%time%"
 
 _CHAR_MAP = {'"': "'", "*": "x", "/": "!", "\\": "!", "|": "!", ":": ";", "<": "[", ">": "]", "?": "%"}
@@ -107,6 +109,7 @@ class DirectoryAllocator:
             os.makedirs(parent, exist_ok=True)
             self._made_parents.add(parent)
         os.mkdir(absolute)
+        share_folders(self.root, relative)  # a shared repository's folders stay the group's (engine/group_modes)
 
     def allocate(self, user: str, user_id: int, now: datetime | None = None) -> str:
         """Propose and create in one step (for callers without a catalog row to record first)."""

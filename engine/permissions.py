@@ -1,5 +1,6 @@
 """Who may do what: administrators manage accounts; only an owner or an administrator changes
-or sees an account's data. The engine checks these itself, so every front end gets the same rules."""
+or sees an account's data, beyond what its groups' levels allow (engine.groups). The engine checks
+these itself, so every front end gets the same rules."""
 
 from __future__ import annotations
 
@@ -20,5 +21,6 @@ def require_owner_or_admin(account: AccountRef | None, owner_id: int, action: st
 
 
 def visible_owner_filter(account: AccountRef) -> int | None:
-    """The owner a listing is limited to: the account itself, or None (everyone) for an administrator."""
+    """The account whose view a listing follows (its own data, and its groups' as their levels allow:
+    engine.groups), or None (everyone) for an administrator."""
     return None if account.is_admin else account.id

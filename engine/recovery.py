@@ -14,10 +14,10 @@ from engine.catalog.store.jobs import JobRecord
 from engine.containers import Target
 from engine.datadir import DataDir
 from engine.errors import UsageError
+from engine.groups import require_may_change_fileset, require_may_change_job
 from engine.images import remove_thumbnails
 from engine.importer import ImportOptions
 from engine.jobs import mark_interrupted
-from engine.permissions import require_owner_or_admin
 from engine.repository import fileset_dir, remove_fileset_dir
 from engine.states import JobState
 
@@ -36,7 +36,7 @@ def _interrupted_job(data_dir: DataDir, job_id: int, account: AccountRef, action
     job = store.jobs.get(data_dir, job_id)
     if job is None:
         raise UsageError(f"There is no job {job_id}.", "List jobs with 'inplace jobs'.")
-    require_owner_or_admin(account, job.account_id, f"{action} job {job_id}")
+    require_may_change_job(data_dir, account, job_id, job.account_id, f"{action} job {job_id}")
     if job.state != JobState.INTERRUPTED:
         raise UsageError(f"Job {job_id} is {job.state}, not interrupted; there is nothing to recover.")
     return job
@@ -78,7 +78,7 @@ def job_options(data_dir: DataDir, job_id: int, *, account: AccountRef) -> Impor
     job = store.jobs.get(data_dir, job_id)
     if job is None:
         raise UsageError(f"There is no job {job_id}.", "List jobs with 'inplace jobs'.")
-    require_owner_or_admin(account, job.account_id, f"retry job {job_id}")
+    require_may_change_job(data_dir, account, job_id, job.account_id, f"retry job {job_id}")
     return _request(job)[1]
 
 
@@ -106,7 +106,7 @@ def delete_filesets(
     if unknown:
         raise UsageError(f"There is no fileset {unknown[0]}.", "List them with 'inplace filesets'.")
     for fs in filesets:  # all are checked before any is removed
-        require_owner_or_admin(account, fs.owner_id, f"delete fileset {fs.id}")
+        require_may_change_fileset(data_dir, account, fs.id, fs.owner_id, f"delete fileset {fs.id}")
         fileset_dir(data_dir.repository, fs.repo_dir)  # a row edited to point outside stops it all
     for fs in filesets:
         if keep_sole_copies and fs.transfer != "ln_s" and not all(_still_there(e) for e in fs.entries):

@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from engine.checks.findings import CheckReport, Finding, Severity, finding
 from engine.datadir import DataDir
 from engine.errors import StorageError, UsageError
 from engine.group_modes import SHARED_DIR_BITS, process_umask
@@ -53,8 +54,10 @@ class SetupReport:
         return f"inplace --data-dir {shlex.quote(self.data_dir)} admin setup-group {shlex.quote(self.group)} --apply"
 
 
-def inspect_setup(data_dir: DataDir, group: str | None = None) -> SetupReport:
-    """Read the data dir's modes, owners, ACLs and the kernel's settings; change nothing."""
+def inspect_setup(data_dir: DataDir, group: str | None = None, deep: bool = True) -> SetupReport:
+    """Read the data dir's modes, owners, ACLs and the kernel's settings; change nothing. Without
+    `deep`, only the repository's top two levels of folders are looked at (for the checks before an
+    import, which must stay quick on a large repository)."""
     root = data_dir.root
     gid, name = _group(root, group)
     report = SetupReport(name, str(root))
@@ -67,7 +70,7 @@ def inspect_setup(data_dir: DataDir, group: str | None = None) -> SetupReport:
     folders = [root, data_dir.logs] + ([root / "thumbnails"] if (root / "thumbnails").is_dir() else [])
     for folder in folders:
         _check_folder(folder, gid, name, report)
-    wrong_group, no_bits = _repository_folders(data_dir.repository, gid)
+    wrong_group, no_bits = _repository_folders(data_dir.repository, gid, None if deep else 2)
     repo = q(str(data_dir.repository))
     if wrong_group:
         report.problems.append(
@@ -114,6 +117,32 @@ def apply_setup(data_dir: DataDir, group: str) -> SetupReport:
     after = inspect_setup(data_dir, group)
     after.proof = _prove(data_dir, gid, name)
     return after
+
+
+def setup_finding(data_dir: DataDir) -> Finding | None:
+    """For the checks before an import: a data dir meant for a group (its folder has setgid or group
+    write) whose set-up would break the next member's import, in a sentence with the command that fixes it."""
+    if not data_dir.shared_with_group:
+        return None
+    report = inspect_setup(data_dir, deep=False)
+    if report.ok:
+        return None
+    return finding(
+        "shared-setup",
+        Severity.WARNING,
+        f"This data dir is shared by the group '{report.group}', but its set-up would stop another member's "
+        f"import: {report.problems[0]}",
+        f"An administrator fixes it with: {report.command_line}",
+        [report.data_dir],
+    )
+
+
+def with_finding(report: CheckReport, found: Finding | None) -> CheckReport:
+    """The report with `found` among every transfer's findings (it concerns the data dir, not a transfer)."""
+    if found is not None:
+        for findings in report.by_transfer.values():
+            findings.append(found)
+    return report
 
 
 # --- what is checked ------------------------------------------------------------------------------
@@ -163,9 +192,9 @@ def _check_folder(folder: Path, gid: int, name: str, report: SetupReport) -> Non
         report.commands.append(f"chmod g+rwxs {q}")
 
 
-def _repository_folders(repository: Path, gid: int) -> tuple[list[str], list[str]]:
+def _repository_folders(repository: Path, gid: int, levels: int | None) -> tuple[list[str], list[str]]:
     wrong_group, no_bits = [], []
-    for folder in _walk_folders(repository):
+    for folder in _walk_folders(repository, levels):
         st = folder.stat()
         if st.st_gid != gid:
             wrong_group.append(str(folder))
@@ -319,16 +348,18 @@ def _run_as(user: pwd.struct_passwd, *commands: list[str]) -> str:
 # --- small helpers --------------------------------------------------------------------------------
 
 
-def _walk_folders(top: Path) -> Iterator[Path]:
-    """`top` and every folder below it, not following symbolic links."""
+def _walk_folders(top: Path, levels: int | None = None) -> Iterator[Path]:
+    """`top` and every folder below it (down to `levels` below), not following symbolic links."""
     if not top.is_dir():
         return
-    stack = [top]
+    stack = [(top, 0)]
     while stack:
-        folder = stack.pop()
+        folder, depth = stack.pop()
         yield folder
+        if levels is not None and depth >= levels:
+            continue
         with os.scandir(folder) as entries:
-            stack.extend(Path(e.path) for e in entries if e.is_dir(follow_symlinks=False))
+            stack.extend((Path(e.path), depth + 1) for e in entries if e.is_dir(follow_symlinks=False))
 
 
 def _catalog_files(data_dir: DataDir) -> list[Path]:

@@ -30,7 +30,8 @@ from engine.catalog.store.health import CheckResult, EntryToCheck
 from engine.checksums import hash_file
 from engine.datadir import DataDir
 from engine.errors import EngineError, UsageError
-from engine.permissions import require_owner_or_admin, visible_owner_filter
+from engine.groups import require_may_see_fileset
+from engine.permissions import visible_owner_filter
 from engine.progress import CancelToken, ProgressTracker
 from engine.states import ExitCode, HealthState
 from engine.transfers import get_transfer
@@ -226,7 +227,7 @@ def _require_filesets(data_dir: DataDir, account: AccountRef, fileset_ids: list[
     for fileset_id in fileset_ids:
         if fileset_id not in owners:
             raise UsageError(f"There is no fileset {fileset_id}.", "List them with 'inplace filesets'.")
-        require_owner_or_admin(account, owners[fileset_id], f"verify fileset {fileset_id}")
+        require_may_see_fileset(data_dir, account, fileset_id, owners[fileset_id], f"verify fileset {fileset_id}")
 
 
 def _shown(entry: EntryToCheck, result: CheckResult) -> EntryCheck:

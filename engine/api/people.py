@@ -61,6 +61,12 @@ class PeopleMixin:
         """Take `account` out of `group` (an administrator, or an owner of that group); its data stays."""
         grouping.remove_member(self.data_dir, self.account, group, account)
 
+    def with_owner_names(self, rows: list[dict]) -> list[dict]:
+        """Listing rows with `owner_id` and `group_id` gain "owner" and "group" (names; group None)."""
+        from engine.catalog.store import groups as group_store
+
+        return group_store.with_names(self.data_dir, rows)
+
     # --- accounts ----------------------------------------------------------------------------------
 
     def set_account_enabled(self, name: str, enabled: bool) -> None:

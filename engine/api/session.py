@@ -27,13 +27,14 @@ from engine.datadir import DataDir
 from engine.dropbox import folders as dropbox_folders
 from engine.dropbox.folders import FolderArguments, FolderStatus, WatchedFolder
 from engine.errors import UsageError
-from engine.groups import resolve_ownership
+from engine.groups import require_may_change_job, require_may_see_fileset, resolve_ownership
 from engine.importer import ImportOptions
-from engine.permissions import require_admin, require_owner_or_admin, visible_owner_filter
+from engine.permissions import require_admin, visible_owner_filter
 from engine.plan import ImportPlan, make_plan
 from engine.progress import CancelToken, ProgressTracker
 from engine.recovery import DeleteReport
 from engine.relink import RelinkReport
+from engine.server_setup import setup_finding, with_finding
 from engine.transfers import Transfer, get_transfer
 from engine.verify import VerifyReport
 
@@ -88,7 +89,7 @@ class Session(PeopleMixin):
 
     def filesets(self) -> list[dict]:
         """Registered filesets this account may see, each with its entries."""
-        return store.list_filesets(self.data_dir, visible_owner_filter(self.account))
+        return self.with_owner_names(store.list_filesets(self.data_dir, visible_owner_filter(self.account)))
 
     def jobs(self, limit: int = 50) -> list[dict]:
         return jobs.list_jobs(self.data_dir, account=self.account, limit=limit)
@@ -141,7 +142,8 @@ class Session(PeopleMixin):
     def check(self, plan: ImportPlan, options: ImportOptions, all_transfers: bool = True) -> CheckReport:
         """Every check for every transfer known (or only the chosen one), as the import will see them."""
         transfers: list[Transfer | str] | None = None if all_transfers else [get_transfer(options.transfer)]
-        return run_checks(self.data_dir, plan, self.account, transfers, options.make_read_only)
+        report = run_checks(self.data_dir, plan, self.account, transfers, options.make_read_only)
+        return with_finding(report, setup_finding(self.data_dir))  # a shared data dir's set-up (setup-group)
 
     def prepare(
         self,
@@ -162,7 +164,7 @@ class Session(PeopleMixin):
         owner, unfinished = store.unfinished_sources(self.data_dir, job_id)
         if owner is None:
             raise UsageError(f"There is no job {job_id}.", "List jobs with 'inplace jobs'.")
-        require_owner_or_admin(self.account, owner, f"retry job {job_id}")
+        require_may_change_job(self.data_dir, self.account, job_id, owner, f"retry job {job_id}")
         if options is None:  # the options the job ran with; a retry imports afresh and never excludes
             options = replace(recovery.job_options(self.data_dir, job_id, account=self.account), exclude=None)
         again = [p for p in unfinished if sources is None or p in sources]
@@ -260,7 +262,8 @@ class Session(PeopleMixin):
         owner = image_store.fileset_owner(self.data_dir, fileset_id)
         if owner is None:
             raise UsageError(f"There is no fileset {fileset_id}.", "List them with 'inplace filesets'.")
-        require_owner_or_admin(self.account, owner, f"see the images of fileset {fileset_id}")
+        action = f"see the images of fileset {fileset_id}"
+        require_may_see_fileset(self.data_dir, self.account, fileset_id, owner, action)
         return self._with_paths(image_store.images_of(self.data_dir, [fileset_id]).get(fileset_id, []))
 
     def images_by_fileset(self) -> dict[int, list[dict]]:

@@ -21,6 +21,7 @@ from engine.cli.auth import (
     write_private_file,
 )
 from engine.cli.display import print_json, say
+from engine.cli.groups_cmd import change_account
 from engine.errors import AuthError, UsageError
 
 
@@ -74,12 +75,18 @@ def run_adduser(args) -> int:
 
 def run_accounts(args) -> int:
     _, session = open_and_sign_in(args)
+    if change_account(session, args):
+        return 0
     rows = session.accounts()
     if args.output == "json":
         print_json(rows)
         return 0
     for row in rows:
-        say(f"{row['name']}{'  (administrator)' if row['admin'] else ''}  since {row['created_at']}")
+        groups = ", ".join(g + (" (default)" if g == row["default_group"] else "") for g in row["groups"])
+        say(
+            f"{row['name']}{'  (administrator)' if row['admin'] else ''}{'' if row['enabled'] else '  (disabled)'}"
+            f"  since {row['created_at']}  groups: {groups or 'none'}"
+        )
     return 0
 
 

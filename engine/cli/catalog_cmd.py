@@ -46,7 +46,7 @@ def run_filesets(args) -> int:
             health_words = f"{label(row['health'])}, {checked}"
         say(
             f"Fileset:{row['id']}  {row['name']}  ({row['transfer']}, {len(row['entries'])} files) {row['repo_dir']}"
-            f"  health: {health_words}"
+            f"  owner: {row.get('owner', '?')} [{row.get('group') or 'no group'}]  health: {health_words}"
         )
         say(f"    {images_line(row['images'])}")
         for e in row["entries"]:
@@ -113,7 +113,7 @@ def run_jobs(args) -> int:
     for job in jobs:
         say(
             f"Job {job['id']}  {label(job['state']):<20} {job['transfer']:<9} {job['started_at']}  "
-            f"{job['account']} (as {job['os_user']})  {job['summary'] or ''}"
+            f"{_whose(job)} (as {job['os_user']})  {job['summary'] or ''}"
         )
         for key, words in (("retry_of", "retries the failed files of job"), ("resumed_from", "resumes job")):
             if job.get(key):
@@ -129,6 +129,12 @@ def run_jobs(args) -> int:
             for st in ack["statements"]:
                 say(f"      - {st['text']}")
     return 0
+
+
+def _whose(job: dict) -> str:
+    """"alice", or "steward for alice" when one account imported for another; and the group."""
+    who = f"{job['run_by']} for {job['account']}" if job.get("run_by") else job["account"]
+    return f"{who} [{job['group']}]" if job.get("group") else who
 
 
 def _check_repository(session, args) -> int:

@@ -55,6 +55,8 @@ def run_import(args) -> int:
         make_read_only=args.make_read_only,
         depth=args.depth,
         include_all=args.include_all,
+        group=args.group,
+        sudo=args.sudo,
     )
     if args.dry_run:
         plan = session.plan(args.paths, options)

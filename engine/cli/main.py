@@ -73,7 +73,7 @@ def _account_options(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> Parser:
-    from engine.cli import admin_cmd, catalog_cmd, check_cmd, import_cmd
+    from engine.cli import admin_cmd, catalog_cmd, check_cmd, groups_cmd, import_cmd
 
     parser = Parser(
         prog="inplace",
@@ -122,6 +122,8 @@ def build_parser() -> Parser:
     p.add_argument(
         "--include-all", action="store_true", help="also import files that are in no image format (notes, scripts)"
     )
+    p.add_argument("-g", "--group", help="the group the filesets belong to (default: your default group)")
+    p.add_argument("--sudo", metavar="NAME", help="import for the account NAME (administrators and group owners)")
     p.set_defaults(func=import_cmd.run_import)
 
     p = sub.add_parser(
@@ -219,7 +221,9 @@ def build_parser() -> Parser:
     p = admin.add_parser("accounts", help="list the accounts (an administrator sees all, anyone else only their own)")
     _account_options(p)
     p.add_argument("--output", choices=["human", "json"], default="human")
+    groups_cmd.add_account_switches(p)
     p.set_defaults(func=admin_cmd.run_accounts)
+    groups_cmd.add_commands(admin, _account_options)
 
     p = sub.add_parser("demo", help="import a small generated folder with ln_s into the personal data dir")
     p.set_defaults(func=admin_cmd.run_demo)

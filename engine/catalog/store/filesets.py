@@ -11,6 +11,7 @@ from sqlalchemy.engine import Connection
 
 from engine.catalog.models import Fileset, FilesetEntry
 from engine.catalog.store.base import Catalog
+from engine.catalog.store.groups import fileset_seen_by
 from engine.states import FilesetState
 
 CHUNK = 500  # values per IN (...): SQLite limits a statement's variables
@@ -18,12 +19,13 @@ LINK_CHUNK = 400  # two lists per statement in link_candidates
 
 
 def list_filesets(catalog: Catalog, owner_id: int | None) -> list[dict]:
-    """Registered filesets with their entries: one owner's, or everyone's when `owner_id` is None."""
+    """Registered filesets with their entries: those the account `owner_id` sees (its own and its
+    groups' as their levels allow: store.groups.fileset_seen_by), or everyone's when it is None."""
     query = select(Fileset).where(Fileset.state == FilesetState.REGISTERED).order_by(Fileset.id)
     entry_query = select(FilesetEntry).join(Fileset).where(Fileset.state == FilesetState.REGISTERED)
     if owner_id is not None:
-        query = query.where(Fileset.owner_id == owner_id)
-        entry_query = entry_query.where(Fileset.owner_id == owner_id)
+        query = query.where(fileset_seen_by(owner_id))
+        entry_query = entry_query.where(fileset_seen_by(owner_id))
     with catalog.session() as s:
         filesets = list(s.scalars(query))
         entries: dict[int, list[FilesetEntry]] = {}
@@ -34,6 +36,8 @@ def list_filesets(catalog: Catalog, owner_id: int | None) -> list[dict]:
             "id": fs.id,
             "name": fs.name,
             "job_id": fs.job_id,
+            "owner_id": fs.owner_id,
+            "group_id": fs.group_id,
             "dataset_id": fs.dataset_id,
             "transfer": fs.transfer,
             "repo_dir": fs.repo_dir,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import delete, false, or_, select, update
+from sqlalchemy import delete, false, or_, select, true, update
 
 from engine.catalog.models import Account, Fileset, Group, Job, Membership
 from engine.catalog.store.base import Catalog
@@ -23,20 +23,26 @@ class Visibility:
     seen: frozenset[int]
     changed: frozenset[int]
 
-    def filesets(self):
-        return or_(Fileset.owner_id == self.account_id, Fileset.group_id.in_(self.seen))
 
-    def jobs(self):
-        return or_(Job.account_id == self.account_id, Job.run_by_id == self.account_id, Job.group_id.in_(self.seen))
+def _groups_seen_by(account_id: int):
+    """The groups whose members' data the account sees: shared levels, and the groups it owns."""
+    return (
+        select(Membership.group_id)
+        .join(Group, Group.id == Membership.group_id)
+        .where(
+            Membership.account_id == account_id, or_(Membership.owner.is_(true()), Group.permissions.in_(SHARED_LEVELS))
+        )
+    )
 
 
-def fileset_seen_by(who: int | Visibility):
-    """The WHERE clause for filesets `who` sees: an owner's id (their own only) or a Visibility."""
-    return Fileset.owner_id == who if isinstance(who, int) else who.filesets()
+def fileset_seen_by(account_id: int):
+    """WHERE clause: the filesets an account (not an administrator) sees, by its groups as they are now."""
+    return or_(Fileset.owner_id == account_id, Fileset.group_id.in_(_groups_seen_by(account_id)))
 
 
-def job_seen_by(who: int | Visibility):
-    return Job.account_id == who if isinstance(who, int) else who.jobs()
+def job_seen_by(account_id: int):
+    """WHERE clause: jobs for the account, run by it, or of a group whose data it sees."""
+    return or_(Job.account_id == account_id, Job.run_by_id == account_id, Job.group_id.in_(_groups_seen_by(account_id)))
 
 
 @dataclass(frozen=True)
@@ -190,3 +196,11 @@ def remove_group_rows(catalog: Catalog, group_id: int) -> bool:
         s.execute(update(Account).where(Account.default_group_id == group_id).values(default_group_id=None))
         s.execute(delete(Group).where(Group.id == group_id))
         return True
+
+
+def with_names(catalog: Catalog, rows: list[dict]) -> list[dict]:
+    """Rows with `owner_id` and `group_id`, given "owner" and "group" names as well."""
+    with catalog.session() as s:
+        accounts = {i: n for i, n in s.execute(select(Account.id, Account.name))}
+        groups = {i: n for i, n in s.execute(select(Group.id, Group.name))}
+    return [{**r, "owner": accounts.get(r["owner_id"], "?"), "group": groups.get(r["group_id"] or 0)} for r in rows]

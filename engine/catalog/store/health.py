@@ -12,6 +12,7 @@ from sqlalchemy import bindparam, case, func, insert, select, tuple_, update
 
 from engine.catalog.models import Account, Fileset, FilesetEntry, HealthChange, Relink
 from engine.catalog.store.base import Catalog
+from engine.catalog.store.groups import fileset_seen_by
 from engine.states import FilesetState, HealthState
 
 CHUNK = 500  # values per IN (...): SQLite limits a statement's variables
@@ -87,7 +88,7 @@ def _visible(
     entry_fileset = FilesetEntry.fileset_id + 0 if by_entry else FilesetEntry.fileset_id
     q = q.join(Fileset, Fileset.id == entry_fileset).where(Fileset.state == FilesetState.REGISTERED)
     if owner_id is not None:
-        q = q.where(Fileset.owner_id == owner_id)
+        q = q.where(fileset_seen_by(owner_id))
     if fileset_ids is not None:
         q = q.where(Fileset.id.in_(fileset_ids))
     if transfers is not None:
@@ -314,7 +315,7 @@ def fileset_summaries(catalog: Catalog, owner_id: int | None) -> list[FilesetSum
         .order_by(Fileset.id.desc())
     )
     if owner_id is not None:
-        q = q.where(Fileset.owner_id == owner_id)
+        q = q.where(fileset_seen_by(owner_id))
     with catalog.session() as s:
         rows = list(s.execute(q))
     health = fileset_health(catalog, owner_id)

@@ -9,6 +9,7 @@ from sqlalchemy import delete, insert, select
 
 from engine.catalog.models import Fileset, FilesetEntry, Image
 from engine.catalog.store.base import Catalog
+from engine.catalog.store.groups import fileset_seen_by
 from engine.states import FilesetState
 
 CHUNK = 500  # values per IN (...): SQLite limits a statement's variables
@@ -82,7 +83,7 @@ def registered_ids(catalog: Catalog, owner_id: int | None) -> list[int]:
     """Registered filesets: one owner's, or everyone's when `owner_id` is None."""
     query = select(Fileset.id).where(Fileset.state == FilesetState.REGISTERED).order_by(Fileset.id)
     if owner_id is not None:
-        query = query.where(Fileset.owner_id == owner_id)
+        query = query.where(fileset_seen_by(owner_id))
     with catalog.session() as s:
         return list(s.scalars(query))
 
@@ -103,6 +104,6 @@ def job_filesets(
         Fileset.job_id.in_(job_ids), Fileset.state == FilesetState.REGISTERED
     )
     if owner_id is not None:
-        query = query.where(Fileset.owner_id == owner_id)
+        query = query.where(fileset_seen_by(owner_id))
     with catalog.session() as s:
         return [(fileset_id, name) for fileset_id, name in s.execute(query.order_by(Fileset.id).limit(limit))]

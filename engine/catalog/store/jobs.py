@@ -13,8 +13,9 @@ from sqlalchemy import func, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import OperationalError
 
-from engine.catalog.models import Account, Acknowledgement, FileResult, Fileset, Job
+from engine.catalog.models import Account, Acknowledgement, FileResult, Fileset, Group, Job
 from engine.catalog.store.base import Catalog
+from engine.catalog.store.groups import job_seen_by
 from engine.states import FilesetState, FileState, JobState
 
 
@@ -43,6 +44,7 @@ class JobRecord:
     log_path: str
     request: str  # JSON: the paths and options it was started with
     process: JobProcess
+    run_by_id: int | None = None  # who ran it, when it imported for another (migration 0009)
 
 
 def _record(job: Job) -> JobRecord:
@@ -58,6 +60,7 @@ def _record(job: Job) -> JobRecord:
         job.log_path,
         job.request,
         JobProcess(job.id, job.host, job.pid, job.process_start, job.heartbeat_at, job.lease_seconds),
+        job.run_by_id,
     )
 
 
@@ -126,13 +129,16 @@ class JobListing:
     account: str
     pending_filesets: int
     acknowledgement: dict | None  # account, os_user, accepted_at, statements
+    run_by: str | None = None  # who ran it, when it imported for `account`
+    group: str | None = None
 
 
 def newest(catalog: Catalog, owner_id: int | None, limit: int) -> list[JobListing]:
-    """The newest jobs, newest first: one account's, or everyone's when `owner_id` is None."""
+    """The newest jobs, newest first: those the account `owner_id` sees (for it, run by it, or of a
+    group whose data it sees), or everyone's when it is None."""
     query = select(Job).order_by(Job.id.desc()).limit(limit)
     if owner_id is not None:
-        query = query.where(Job.account_id == owner_id)
+        query = query.where(job_seen_by(owner_id))
     with catalog.session() as s:
         jobs = [_record(j) for j in s.scalars(query)]
         names = {i: n for i, n in s.execute(select(Account.id, Account.name))}
@@ -153,7 +159,21 @@ def newest(catalog: Catalog, owner_id: int | None, limit: int) -> list[JobListin
             }
             for a in s.scalars(select(Acknowledgement).where(Acknowledgement.job_id.in_([j.id for j in jobs])))
         }
-    return [JobListing(j, names.get(j.account_id, "?"), pending.get(j.id, 0), acks.get(j.id)) for j in jobs]
+        groups = {i: n for i, n in s.execute(select(Group.id, Group.name))}
+        group_of: dict[int, int] = {
+            i: g for i, g in s.execute(select(Job.id, Job.group_id).where(Job.id.in_([j.id for j in jobs]))) if g
+        }
+    return [
+        JobListing(
+            j,
+            names.get(j.account_id, "?"),
+            pending.get(j.id, 0),
+            acks.get(j.id),
+            names.get(j.run_by_id) if j.run_by_id is not None else None,
+            groups.get(group_of.get(j.id, 0)),
+        )
+        for j in jobs
+    ]
 
 
 def unfinished_sources(catalog: Catalog, job_id: int) -> tuple[int | None, list[str]]:
