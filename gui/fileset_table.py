@@ -1,20 +1,30 @@
 """The data page's table of filesets found: a tick to import each (untick to leave it out), its
-name, folder, kind, images (filled in as they are read), file count, size, and whether it was
-imported before."""
+name with what its images are beneath it (filled in as they are read), folder, kind, file count,
+size, and whether it was imported before."""
 
 from __future__ import annotations
 
 import os
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHeaderView, QTableWidget, QTableWidgetItem
+from PySide6.QtCore import QModelIndex, QSize, Qt, Signal
+from PySide6.QtGui import QPainter, QPalette
+from PySide6.QtWidgets import (
+    QApplication,
+    QHeaderView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableWidget,
+    QTableWidgetItem,
+)
 
 from engine.api import human_size
 from gui import texts
 from gui.models import images_details, images_summary
 
 SHOWN_ROWS = 500  # more filesets than this are imported, just not listed one by one
-IMPORT, NAME, FOLDER, KIND, IMAGES, FILES, SIZE, BEFORE = range(8)
+IMPORT, NAME, FOLDER, KIND, FILES, SIZE, BEFORE = range(7)
+IMAGES_ROLE = Qt.ItemDataRole.UserRole + 1  # on the name's cell: what the fileset's images are
 
 
 def kind_of(fileset) -> str:
@@ -29,6 +39,39 @@ def imported_before(fileset, imported: set[str]) -> str:
     return texts.BEFORE_ALL if seen == len(fileset.files) else texts.BEFORE_SOME.format(seen=seen)
 
 
+class NameAndImages(QStyledItemDelegate):
+    """The fileset's cell: its name, and beneath it, in the quieter colour, what its images are.
+    Two lines in one cell leave the table's width to the columns it had (a column more would not fit)."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        cell = QStyleOptionViewItem(option)
+        self.initStyleOption(cell, index)
+        style = cell.widget.style() if cell.widget else QApplication.style()
+        name, images = cell.text, index.data(IMAGES_ROLE) or ""
+        cell.text = ""
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, cell, painter, cell.widget)
+        area = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, cell, cell.widget).adjusted(3, 0, -3, 0)
+        metrics = cell.fontMetrics
+        selected = bool(cell.state & QStyle.StateFlag.State_Selected)
+        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        quiet = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.PlaceholderText
+        top = area.adjusted(0, 0, 0, -area.height() // 2)
+        bottom = area.adjusted(0, area.height() // 2, 0, 0)
+        painter.save()
+        for rect, text, colour, elide in (
+            (top, name, role, Qt.TextElideMode.ElideMiddle),
+            (bottom, images, quiet, Qt.TextElideMode.ElideRight),
+        ):
+            painter.setPen(cell.palette.color(colour))
+            flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+            painter.drawText(rect, flags, metrics.elidedText(text, elide, rect.width()))
+        painter.restore()
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802
+        hint = super().sizeHint(option, index)
+        return QSize(hint.width(), option.fontMetrics.height() * 2 + 10)
+
+
 class FilesetTable(QTableWidget):
     choice_changed = Signal()
 
@@ -40,11 +83,12 @@ class FilesetTable(QTableWidget):
         self.setWordWrap(False)
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)  # the name and its folder share
-        header.setSectionResizeMode(FOLDER, QHeaderView.ResizeMode.Stretch)  # the room the others leave
-        for col, width in ((IMPORT, 55), (KIND, 110), (IMAGES, 190), (FILES, 45), (SIZE, 80), (BEFORE, 110)):
+        header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)  # the name takes the room the others leave
+        for col, width in ((IMPORT, 55), (FOLDER, 110), (KIND, 100), (FILES, 45), (SIZE, 75), (BEFORE, 105)):
             self.setColumnWidth(col, width)
+        self.setItemDelegateForColumn(NAME, NameAndImages(self))
         self.verticalHeader().hide()
+        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() * 2 + 10)
         self.itemChanged.connect(self._ticked)
 
     def show_plan(self, plan, imported: set[str]) -> None:
@@ -62,7 +106,6 @@ class FilesetTable(QTableWidget):
                 NAME: fs.name,
                 FOLDER: folder,
                 KIND: kind_of(fs),
-                IMAGES: texts.IMAGES_READING,
                 FILES: str(len(fs.files)),
                 SIZE: human_size(fs.size),
                 BEFORE: imported_before(fs, imported),
@@ -73,27 +116,35 @@ class FilesetTable(QTableWidget):
                 if col in (FILES, SIZE):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.setItem(row, col, item)
+            self.item(row, NAME).setData(IMAGES_ROLE, texts.IMAGES_READING)
         self.blockSignals(False)
 
     def show_images(self, row: int, images: list[dict]) -> None:
         """What the images of the fileset in `row` are, once read (rows past SHOWN_ROWS are not shown)."""
-        item = self.item(row, IMAGES) if row < self.rowCount() else None
-        if item is None:
-            return
-        self.blockSignals(True)
-        item.setText(images_summary(images))
-        item.setToolTip(images_details(images))
-        self.blockSignals(False)
+        if row < self.rowCount():
+            self._set_images(self.item(row, NAME), images_summary(images), images_details(images))
+
+    def images_text(self, row: int) -> str:
+        """What the row says of its fileset's images (beneath its name)."""
+        return self.item(row, NAME).data(IMAGES_ROLE) or ""
 
     def images_not_read(self, reason: str) -> None:
         """The rows still waiting say why they will not be filled in."""
         for row in range(self.rowCount()):
-            if self.item(row, IMAGES).text() == texts.IMAGES_READING:
-                self.item(row, IMAGES).setText(texts.IMAGES_NOT_READ.format(reason=reason))
+            if self.images_text(row) == texts.IMAGES_READING:
+                said = texts.IMAGES_NOT_READ.format(reason=reason)
+                self._set_images(self.item(row, NAME), said, said)
 
     def images_pending(self) -> int:
         """Rows whose images are still being read."""
-        return sum(1 for row in range(self.rowCount()) if self.item(row, IMAGES).text() == texts.IMAGES_READING)
+        return sum(1 for row in range(self.rowCount()) if self.images_text(row) == texts.IMAGES_READING)
+
+    def _set_images(self, item: QTableWidgetItem, summary: str, details: str) -> None:
+        self.blockSignals(True)
+        item.setData(IMAGES_ROLE, summary)
+        item.setToolTip(f"{item.text()}\n{details}")
+        item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{item.text()}: {summary}")
+        self.blockSignals(False)
 
     def left_out(self) -> list[int]:
         """Indexes, in the plan, of the filesets the person unticked."""

@@ -11,7 +11,8 @@ from gui import texts
 from gui.models import images_details, images_summary
 
 SHOWN = 200  # filesets with a thumbnail on the page; the rest are imported just the same
-ICON = 128
+ICON = 96  # pixels on a thumbnail's long side in the gallery (the files have up to 256)
+CELL = QSize(320, ICON + 12)  # a thumbnail with three or four lines of text beside it
 WAIT_SECONDS = 1.0  # each look waits this long for the background reader before it answers
 
 
@@ -53,13 +54,15 @@ class ImageGallery(QListWidget):
         self.more = False  # more filesets were imported than are shown
         self._items: dict[int, QListWidgetItem] = {}
         self._op = None
-        self.setViewMode(QListView.ViewMode.IconMode)
+        self.setViewMode(QListView.ViewMode.ListMode)
+        self.setFlow(QListView.Flow.LeftToRight)  # cells side by side, as many as fit, then the next row
+        self.setWrapping(True)
         self.setMovement(QListView.Movement.Static)
         self.setResizeMode(QListView.ResizeMode.Adjust)
         self.setIconSize(QSize(ICON, ICON))
-        self.setGridSize(QSize(ICON + 100, ICON + 64))
+        self.setGridSize(CELL)
         self.setWordWrap(True)
-        self.setUniformItemSizes(True)
+        self.setUniformItemSizes(True)  # each cell's text wraps within the cell, not past it
         self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         waiting = QPixmap(ICON, ICON)
         waiting.fill(QColor("#d8dde3"))

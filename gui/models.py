@@ -48,13 +48,13 @@ def images_summary(rows: list[dict]) -> str:
     if not read:
         return texts.IMAGES_NOT_READ.format(reason=rows[0]["reason"] or "") if rows else ""
     parts = [count(len(read), "image")]
+    sizes = {_sizes(r) for r in read}
+    largest = max(read, key=lambda r: [r[f"size_{a}"] or 1 for a in "xyzct"])
+    parts.append(sizes.pop() if len(sizes) == 1 else "up to " + _sizes(largest))
     plates = sorted({r["plate"] for r in read if r["plate"]})
     if plates:
         wells = {(r["plate"], r["well"]) for r in read if r["well"]}
         parts.append(texts.IMAGES_PLATE.format(plate=", ".join(plates), wells=count(len(wells), "well")))
-    sizes = {_sizes(r) for r in read}
-    largest = max(read, key=lambda r: [r[f"size_{a}"] or 1 for a in "xyzct"])
-    parts.append(sizes.pop() if len(sizes) == 1 else "up to " + _sizes(largest))
     if len(read) < len(rows):
         parts.append(texts.IMAGES_SOME_NOT_READ.format(count=len(rows) - len(read)))
     return ", ".join(parts)

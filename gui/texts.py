@@ -178,7 +178,7 @@ CLOSE_RUNNING_TEXT = (
     "Closing now cancels the import. Completed filesets are kept and nothing half-done is left. Close anyway?"
 )
 
-FILESET_COLUMNS = ["Import", "Fileset", "Folder", "Kind", "Images", "Files", "Size", "Imported before"]
+FILESET_COLUMNS = ["Import", "Fileset and its images", "Folder", "Kind", "Files", "Size", "Imported before"]
 # What a fileset's images are, on the data page (read from the files) and the results page (as imported).
 IMAGES_READING = "reading…"
 IMAGES_NOT_READ = "not read: {reason}"
@@ -187,6 +187,7 @@ IMAGES_PLATE = "plate {plate}, {wells}"
 IMAGES_MORE = "…and {count} more."
 IMAGES_TITLE = "Images of the imported filesets (point at one for every detail):"
 IMAGES_BEING_MADE = "thumbnail being made…"
+IMAGES_COMING = "Images of the imported filesets: their thumbnails appear here as they are made…"
 IMAGES_NO_THUMBNAIL = "no thumbnail"
 IMAGES_NOT_READ_YET = "its images were not read; 'inplace images --rebuild' reads them"
 IMAGES_FIRST = "The first {count} are shown."

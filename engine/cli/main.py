@@ -367,6 +367,16 @@ def _images_command(sub) -> None:
     p.add_argument("--rebuild", action="store_true", help="read the images and make their thumbnails again")
     p.add_argument("--output", choices=["human", "json"], default="human")
     p.set_defaults(func=images_cmd.run_images)
+    p = sub.add_parser(
+        "show",
+        help="show a fileset: its images, their metadata and thumbnails",
+        description="Show filesets by id: each image's dimensions, pixel type and sizes, channels, plate, well "
+        "and field, and the paths of its thumbnail and of the plate overview.",
+    )
+    p.add_argument("filesets", nargs="+", type=catalog_id, metavar="FILESET")
+    _account_options(p)
+    p.add_argument("--output", choices=["human", "json"], default="human")
+    p.set_defaults(func=images_cmd.run_images, rebuild=False)
 
 
 def main(argv: list[str] | None = None) -> int:

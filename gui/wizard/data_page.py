@@ -97,7 +97,7 @@ class DataPage(QWizardPage):
         summary_row.addWidget(self.summary, 1)
         summary_row.addWidget(self.scan_button)
         layout.addLayout(summary_row)
-        layout.addWidget(self.filesets, 2)
+        layout.addWidget(self.filesets, 4)  # the filesets, two lines each, matter more than the selection
         layout.addWidget(self.skipped)
 
         self._debounce = QTimer(self, singleShot=True, interval=250)

@@ -107,13 +107,13 @@ class ResultsPage(QWizardPage):
         self.retries = self._retry_deleted = 0
         self._update()
         self.gallery.clear_all()
-        self.gallery_box.hide()
         self.gallery.show_jobs(self.state.session, [self.state.report.job_id])
+        self._gallery_updated()
 
     def _gallery_updated(self) -> None:
         more = f" {texts.IMAGES_FIRST.format(count=SHOWN)}" if self.gallery.more else ""
-        self.gallery_title.setText(texts.IMAGES_TITLE + more)
-        self.gallery_box.setVisible(self.gallery.count() > 0)
+        self.gallery_title.setText((texts.IMAGES_TITLE if self.gallery.finished else texts.IMAGES_COMING) + more)
+        self.gallery_box.setVisible(self.gallery.count() > 0 or not self.gallery.finished)  # hidden: nothing imported
 
     def cleanupPage(self) -> None:  # noqa: N802
         self.gallery.stop()

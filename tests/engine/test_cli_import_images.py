@@ -1,10 +1,12 @@
 """Images before and after an import: `inplace import -f` prints each fileset's images (human and
 JSON) as their reader libraries see them and imports, records and makes nothing; the session's
-`read_images` reads a plan's fileset, and `job_images` gives what a job imported, for its owner only."""
+`read_images` reads a plan's fileset, and `job_images` gives what a job imported, for its owner only;
+`inplace show FILESET` prints a fileset's images, their metadata and thumbnails."""
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 
@@ -129,3 +131,25 @@ def test_job_images_gives_what_a_job_imported_to_its_owner_only(data_dir, cli, s
     create_account(data_dir, "bob", "bob's password", by=authenticate(data_dir, "alice", PASSWORD))
     bob = Session(data_dir, authenticate(data_dir, "bob", "bob's password"))
     assert bob.job_images([job_id]) == []
+
+
+def test_show_prints_a_filesets_images_metadata_and_thumbnails(data_dir, cli, src):
+    code, out, err = cli("import", "--transfer", "cp", "--output", "json", src / "cluster.nd2", src / "operetta")
+    assert code == 0, err
+    code, out, _ = cli("filesets", "--output", "json")
+    ids = {fs["name"]: fs["id"] for fs in json.loads(out)}
+    plate_id = next(i for name, i in ids.items() if name.lower().startswith("index"))
+    code, out, err = cli("show", ids["cluster.nd2"], plate_id)
+    assert code == 0, err
+    sizes, dtype, channels, voxel = nd2_facts()
+    assert f"X{sizes['X']} Y{sizes['Y']} Z{sizes['Z']} C{sizes['C']} T{sizes['T']} {dtype}" in out
+    assert "channels " + ", ".join(channels) in out and "plate overview " in out
+    thumbnails = re.findall(r"thumbnail (\S+\.png)", out)
+    assert len(thumbnails) == 3 and all(os.path.isfile(p) for p in thumbnails)
+    code, out, _ = cli("show", ids["cluster.nd2"], "--output", "json")
+    (image,) = json.loads(out)[0]["images"]
+    wanted = {"name", "size_x", "size_y", "size_z", "size_c", "size_t", "pixel_type", "channels", "thumbnail"}
+    assert wanted <= set(image) and image["physical_size_x_unit"] == "µm"
+    assert image["physical_size_x"] == voxel.x and os.path.isfile(image["thumbnail"])
+    code, _, err = cli("show", 999)
+    assert code != 0 and "no fileset 999" in err and "Traceback" not in err

@@ -9,7 +9,8 @@ import time
 import pytest
 from PySide6.QtCore import QTimer
 
-from gui.fileset_table import IMAGES, NAME
+from gui.fileset_table import NAME
+from gui.image_gallery import ICON
 from gui.wizard import PageId
 from tests.conftest import SAMPLES
 from tests.gui.conftest import accept_and_import, click_next, sign_in, walk_to_transfer
@@ -89,16 +90,16 @@ def test_the_data_page_fills_in_images_in_the_background(qtbot, wizard, tmp_path
     assert longest < (end - start) / 2, f"the GUI thread stopped for {longest:.2f} s of {end - start:.2f} s"
 
     table = page.filesets
-    by_name = {table.item(r, NAME).text(): table.item(r, IMAGES) for r in range(table.rowCount())}
-    assert by_name["copy_000.ome.tif"].text() == ome_tiff_summary()
-    assert by_name["cluster.nd2"].text() == nd2_summary()
+    said = {table.item(r, NAME).text(): table.images_text(r) for r in range(table.rowCount())}
+    tips = {table.item(r, NAME).text(): table.item(r, NAME).toolTip() for r in range(table.rowCount())}
+    assert said["copy_000.ome.tif"] == ome_tiff_summary()
+    assert said["cluster.nd2"] == nd2_summary()
     with nd2.ND2File(ND2) as f:
         channels = [c.channel.name for c in f.metadata.channels]
-    assert ", ".join(channels) in by_name["cluster.nd2"].toolTip()
-    plate = next(item for name, item in by_name.items() if name.lower().startswith("index"))
-    assert plate.text().startswith("2 images, plate ") and "1 well" in plate.text()
-    assert by_name["broken.tif"].text().startswith("not read: ")
-    assert "not a TIFF file" in by_name["broken.tif"].text()
+    assert ", ".join(channels) in tips["cluster.nd2"]
+    plate = next(text for name, text in said.items() if name.lower().startswith("index"))
+    assert plate.startswith("2 images, ") and ", plate " in plate and plate.endswith(", 1 well")
+    assert said["broken.tif"].startswith("not read: ") and "not a TIFF file" in said["broken.tif"]
 
 
 def test_a_changed_selection_stops_the_read_of_the_old_one(qtbot, wizard, tmp_path):
@@ -116,7 +117,7 @@ def test_a_changed_selection_stops_the_read_of_the_old_one(qtbot, wizard, tmp_pa
     qtbot.waitUntil(lambda: old.abandoned and not old.running, timeout=30000)
     qtbot.waitUntil(lambda: page.scanned is not None and page.filesets.images_pending() == 0, timeout=60000)
     names = [page.filesets.item(r, NAME).text() for r in range(page.filesets.rowCount())]
-    texts = [page.filesets.item(r, IMAGES).text() for r in range(page.filesets.rowCount())]
+    texts = [page.filesets.images_text(r) for r in range(page.filesets.rowCount())]
     assert texts[names.index("cluster.nd2")] == nd2_summary()
 
 
@@ -157,7 +158,7 @@ def test_the_results_page_shows_thumbnails_and_what_was_not_read(qtbot, wizard, 
         with Image.open(picture) as png:
             width, height = png.size
         icon = cell.icon().availableSizes()[0]
-        scale = min(128 / width, 128 / height)
+        scale = min(ICON / width, ICON / height)
         assert (icon.width(), icon.height()) == (round(width * scale), round(height * scale))
         assert cell.text().split("\n")[1].startswith(f"{len(read)} image")
     assert cells["cluster.nd2"].text().split("\n")[1] == nd2_summary()
