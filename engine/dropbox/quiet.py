@@ -13,6 +13,7 @@ import os
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Protocol
 
 
@@ -84,9 +85,11 @@ def readiness(filesets: Sequence[_Fileset], tracker: QuietTracker) -> Readiness:
         wait = max(waits, default=0.0)
         if wait > 0:
             changing = sum(1 for w in waits if w > 0)
+            quiet_at = datetime.now() + timedelta(seconds=wait)
             out.waiting.append(
                 f"{fs.name} waits until its files stop changing ({changing} of {len(waits)} changed less than "
-                f"{tracker.quiet_seconds:g} seconds ago)."
+                f"{tracker.quiet_seconds:g} seconds ago); it is imported at about {quiet_at:%H:%M:%S} if nothing "
+                "changes before."
             )
             out.next_check = wait if out.next_check is None else min(out.next_check, wait)
             continue

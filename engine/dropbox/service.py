@@ -299,7 +299,7 @@ class DropboxService:
                 failure = watch.failures[fs.name]
                 self._later(watch, failure.retry_at - self.clock())
                 waiting.append(
-                    f"{fs.name} failed ({failure.reason}); it is tried again when it changes, or in "
+                    f"{fs.name} failed ({failure.reason.rstrip('.')}); it is tried again when it changes, or in "
                     f"{failure.retry_at - self.clock():.0f} seconds."
                 )
                 continue

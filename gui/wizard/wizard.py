@@ -7,12 +7,13 @@ import enum
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton, QWizard
 
-from gui import check_texts, texts
+from gui import check_texts, texts, watch_texts
 from gui.check_window import CheckWindow
 from gui.operations import Operations
 from gui.runner import ImportRunner
 from gui.step_list import StepList
 from gui.tools_panel import ToolsPanel
+from gui.watch_window import WatchWindow
 from gui.widgets import named
 from gui.wizard.data_page import DataPage
 from gui.wizard.destination_page import DestinationPage
@@ -71,6 +72,7 @@ class ImportWizard(QWizard):
         # Tools beside the import (gui/tools_panel.py): one line each, enabled once signed in.
         self.tools = ToolsPanel(self.state, self.ops, self)
         self.tools.add("check_data", check_texts.TOOL_CHECK_DATA, CheckWindow)
+        self.tools.add("watch_folders", watch_texts.TOOL_WATCH_FOLDERS, WatchWindow)
         self.steps.layout().addWidget(self.tools)  # below the step list
         pages[PageId.SIGN_IN].completeChanged.connect(self.tools.refresh)
         self.currentIdChanged.connect(lambda _id: self.tools.refresh())
