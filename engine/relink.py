@@ -40,6 +40,7 @@ class Move:
     old_path: str
     new_path: str | None  # None: nothing suitable was found
     reason: str = ""  # why it is left: empty when it matches
+    ambiguous: bool = False  # left because more than one file matched (or one file matched several)
 
 
 @dataclass
@@ -61,7 +62,7 @@ class RelinkReport:
             "applied": self.applied,
             "checked_by": "size and checksum" if self.full else "size and modification time",
             "matched": [row(m) for m in self.matched],
-            "left": [{**row(m), "reason": m.reason} for m in self.left],
+            "left": [{**row(m), "reason": m.reason, "ambiguous": m.ambiguous} for m in self.left],
         }
 
 
@@ -140,7 +141,7 @@ def search(
             reason = f"{len(candidates)} files match ({', '.join(sorted(candidates)[:3])}): ambiguous, left alone"
         else:
             reason = f"{candidates[0]} matches more than one missing file: ambiguous, left alone"
-        report.left.append(Move(entry.id, entry.fileset_id, entry.source_path, None, reason))
+        report.left.append(Move(entry.id, entry.fileset_id, entry.source_path, None, reason, bool(candidates)))
     if apply:
         _apply(data_dir, account, report)
     return report

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
@@ -24,9 +25,11 @@ from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
 from gui import check_texts as texts
 from gui.operations import Operations
 from gui.widgets import named
-from gui.wizard.state import WizardState
 
-OpenWindow = Callable[[WizardState, Operations, QWidget], QWidget]
+if TYPE_CHECKING:  # the wizard's package imports this module
+    from gui.wizard.state import WizardState
+
+OpenWindow = Callable[["WizardState", Operations, QWidget], QWidget]
 
 _STYLE = """
 #tools_panel QLabel { color: #c9d6e2; padding: 0 10px; }

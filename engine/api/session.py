@@ -17,7 +17,7 @@ from engine.api.importing import Prepared
 from engine.api.people import PeopleMixin
 from engine.catalog import store
 from engine.catalog.store import AccountRef
-from engine.catalog.store.health import FilesetHealth
+from engine.catalog.store.health import FilesetHealth, FilesetSummary, RelinkRecord
 from engine.checks import CheckReport, run_checks
 from engine.checksums import get_algorithm
 from engine.config import SETTINGS_FILE, Policy, update_policy
@@ -207,6 +207,15 @@ class Session(PeopleMixin):
     def fileset_health(self) -> dict[int, FilesetHealth]:
         """Each visible fileset's health (the worst of its entries) and its least recent check."""
         return store.health.fileset_health(self.data_dir, visible_owner_filter(self.account))
+
+    def fileset_summaries(self) -> list[FilesetSummary]:
+        """Each visible fileset, newest first, with its owner, size, health and least recent check."""
+        return store.health.fileset_summaries(self.data_dir, visible_owner_filter(self.account))
+
+    def relink_history(self, fileset_ids: list[int] | None = None) -> list[RelinkRecord]:
+        """The relinks of the visible filesets (or of those given), oldest first: from where to where,
+        which account and OS user, and when."""
+        return store.health.relink_history(self.data_dir, visible_owner_filter(self.account), fileset_ids)
 
     def relink(
         self, old_root: str, new_root: str, full: bool = False, dry_run: bool = False, cancel: CancelToken | None = None

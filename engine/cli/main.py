@@ -255,7 +255,7 @@ def _verify_commands(sub) -> None:
         help="re-point ln_s imports at originals that were moved",
         description="Re-point ln_s entries whose originals moved: --from OLD_ROOT --to NEW_ROOT for a moved "
         "tree, or --search ROOT to look for missing files by name and size. Originals are never changed. "
-        "Exit code 2 when entries were left as they were.",
+        "--history lists the relinks made. Exit code 2 when entries were left as they were.",
     )
     _account_options(p)
     p.add_argument("--from", dest="old_root", metavar="OLD_ROOT", help="where the originals were")
@@ -264,6 +264,8 @@ def _verify_commands(sub) -> None:
     p.add_argument("--dry-run", action="store_true", help="with --from/--to: say what would be relinked")
     p.add_argument("--apply", action="store_true", help="with --search: relink the unambiguous matches")
     p.add_argument("--full", action="store_true", help="compare checksums, not size and modification time")
+    p.add_argument("--history", action="store_true", help="list the relinks made: from where to where, who, when")
+    p.add_argument("filesets", nargs="*", type=catalog_id, metavar="FILESET", help="with --history: only these")
     p.add_argument("--output", choices=["human", "json"], default="human")
     p.set_defaults(func=verify_cmd.run_relink)
 

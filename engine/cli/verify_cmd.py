@@ -81,6 +81,12 @@ def _where(e: EntryCheck) -> str:
 
 
 def run_relink(args) -> int:
+    if args.history:
+        return run_relink_history(args)
+    if args.filesets:
+        raise UsageError(
+            "Fileset ids go with --history; a relink works on folders.", "Use --from and --to, or --search."
+        )
     _, session = open_and_sign_in(args)
     if args.search:
         if args.old_root or args.new_root:
@@ -113,3 +119,36 @@ def print_relink(report: RelinkReport) -> None:
             say(f"    Fileset:{m.fileset_id}  {m.old_path}  ({m.reason})")
     if report.matched and not report.applied:
         say("Nothing was changed. Run again without --dry-run (or with --apply for --search) to relink.")
+
+
+def run_relink_history(args) -> int:
+    if args.search or args.old_root or args.new_root or args.apply or args.dry_run or args.full:
+        raise UsageError("--history lists past relinks: give it only fileset ids, if any.")
+    _, session = open_and_sign_in(args)
+    records = session.relink_history(args.filesets or None)
+    if args.output == "json":
+        print_json(
+            [
+                {
+                    "fileset_id": r.fileset_id,
+                    "entry_id": r.entry_id,
+                    "old_path": r.old_path,
+                    "new_path": r.new_path,
+                    "account": r.account,
+                    "os_user": r.os_user,
+                    "relinked_at": r.relinked_at.isoformat(timespec="seconds"),
+                }
+                for r in records
+            ]
+        )
+        return 0
+    if not records:
+        say("No file was relinked" + (" in these filesets." if args.filesets else "."))
+        return 0
+    say(f"{count(len(records), 'relink')}, oldest first:")
+    for r in records:
+        when = r.relinked_at.isoformat(sep=" ", timespec="seconds")
+        say(f"  {when}  Fileset:{r.fileset_id}  by {r.account} (OS user {r.os_user})")
+        say(f"      from {r.old_path}")
+        say(f"      to   {r.new_path}")
+    return 0

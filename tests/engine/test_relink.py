@@ -109,6 +109,8 @@ def test_a_search_proposes_single_matches_and_never_applies_ambiguous_ones(cli, 
     assert [m["new_path"] for m in report["matched"]] == [str(found / "deep/er/one.tif")]
     reasons = {os.path.basename(m["old_path"]): m["reason"] for m in report["left"]}
     assert "ambiguous" in reasons["two.tif"] and "no file of the same name" in reasons["three.tif"]
+    ambiguous = {os.path.basename(m["old_path"]): m["ambiguous"] for m in report["left"]}
+    assert ambiguous == {"two.tif": True, "three.tif": False}
     assert links(data_dir)["one.tif"][1] == str(files["a/one.tif"])  # proposed only
 
     code, report = relink(cli, "--search", found, "--apply", "--full")
@@ -130,3 +132,32 @@ def test_only_ln_s_entries_are_relinked_and_usage_is_checked(cli, data_dir, tmp_
     assert cli("relink")[0] == 1
     assert cli("relink", "--from", old)[0] == 1
     assert cli("relink", "--from", old, "--to", tmp_path / "nowhere")[0] == 1
+
+
+def test_relink_history_lists_each_move_with_who_and_when(cli, data_dir, tmp_path):
+    code, out, _ = cli("relink", "--history")
+    assert code == OK and "No file was relinked" in out
+    old, new = moved_import(cli, tmp_path)
+    relink(cli, "--from", old, "--to", new / "a", "--dry-run")  # a dry run records nothing
+    assert json.loads(cli("relink", "--history", "--output", "json")[1]) == []
+    relink(cli, "--from", old / "a", "--to", new / "a")
+    (new / "a").rename(tmp_path / "again")  # moved twice: both moves are kept
+    relink(cli, "--from", new / "a", "--to", tmp_path / "again")
+
+    code, out, _ = cli("relink", "--history", "--output", "json")
+    history = json.loads(out)
+    assert code == OK and len(history) == 4
+    assert [(h["old_path"], h["new_path"]) for h in history if h["old_path"].endswith("one.tif")] == [
+        (str(old / "a/one.tif"), str(new / "a/one.tif")),
+        (str(new / "a/one.tif"), str(tmp_path / "again/one.tif")),
+    ]
+    assert {h["account"] for h in history} == {"alice"} and all(h["os_user"] and h["relinked_at"] for h in history)
+    fileset = history[0]["fileset_id"]
+    mine = [h for h in history if h["fileset_id"] == fileset]
+    code, out, _ = cli("relink", "--history", fileset)
+    assert code == OK and f"{len(mine)} relink" in out and out.count(f"Fileset:{fileset}") == len(mine) < 4
+    assert "by alice" in out
+    assert f"from {old / 'a/one.tif'}" in out and f"to   {tmp_path / 'again/one.tif'}" in out
+    assert cli("relink", "--history", fileset + 1000)[1].startswith("No file was relinked")
+    assert cli("relink", "--history", "--search", tmp_path)[0] == 1  # history takes only fileset ids
+    assert cli("relink", fileset)[0] == 1  # fileset ids without --history
