@@ -41,11 +41,8 @@ def may_see(data_dir: DataDir, account: AccountRef, owner_id: int, group_id: int
 
 
 def require_may_see(data_dir: DataDir, account: AccountRef, owner_id: int, group_id: int | None, action: str) -> None:
-    if not may_see(data_dir, account, owner_id, group_id):
-        raise PermissionDenied(
-            f"Only the owner, the group's owners and members of a read-only or read-write group, or an "
-            f"administrator may {action}."
-        )
+    if not may_see(data_dir, account, owner_id, group_id):  # the group's level would have allowed it
+        raise PermissionDenied(f"Only the owner or an administrator may {action}.")
 
 
 def require_may_change(
@@ -56,9 +53,7 @@ def require_may_change(
     seen = visibility(data_dir, account)
     if seen is None or owner_id == account.id or (group_id is not None and group_id in seen.changed):
         return
-    raise PermissionDenied(
-        f"Only the owner, a member of a read-write group, the group's owners or an administrator may {action}."
-    )
+    raise PermissionDenied(f"Only the owner or an administrator may {action}.")  # nor does the group's level
 
 
 def require_may_see_fileset(
