@@ -13,7 +13,8 @@ from gui.models import images_details, images_summary
 SHOWN = 200  # filesets with a thumbnail on the page; the rest are imported just the same
 ICON = 96  # pixels on a thumbnail's long side in the gallery (the files have up to 256)
 CELL = QSize(320, ICON + 12)  # a thumbnail with three or four lines of text beside it
-WAIT_SECONDS = 1.0  # each look waits this long for the background reader before it answers
+WAIT_SECONDS = 1.0  # each look waits up to this long for the background reader before it answers
+WAIT_STEP = 0.1  # ...in steps, so that a closing wizard stops it at once
 
 
 def picture_path(fileset: dict) -> str | None:
@@ -23,11 +24,16 @@ def picture_path(fileset: dict) -> str | None:
     return next((r["thumbnail"] for r in fileset["images"] or [] if r["thumbnail"]), None)
 
 
-def look(session, job_ids: list[int], loaded: set[int]) -> tuple[bool, list[dict], dict[int, QImage]]:
+def look(session, job_ids: list[int], loaded: set[int], cancel) -> tuple[bool, list[dict], dict[int, QImage]]:
     """(worker thread) Wait a moment for the background reader, then the jobs' filesets as read so far
     and the thumbnails not loaded before, scaled for the gallery (a QImage may be made off the GUI
     thread, a QPixmap may not). The first value says whether the reader has finished."""
-    finished = session.wait_for_images(WAIT_SECONDS)
+    finished = False
+    for _ in range(round(WAIT_SECONDS / WAIT_STEP)):
+        cancel.raise_if_cancelled()  # the page or the wizard went away: no catalog query after that
+        if finished := session.wait_for_images(WAIT_STEP):
+            break
+    cancel.raise_if_cancelled()
     filesets = session.job_images(job_ids, limit=SHOWN + 1)
     pictures = {}
     for fileset in filesets[:SHOWN]:
@@ -53,6 +59,7 @@ class ImageGallery(QListWidget):
         self.finished = False  # the background reader is done, and everything it made is shown
         self.more = False  # more filesets were imported than are shown
         self._items: dict[int, QListWidgetItem] = {}
+        self._asked: list[int] = []  # the jobs the running look asked about
         self._op = None
         self.setViewMode(QListView.ViewMode.ListMode)
         self.setFlow(QListView.Flow.LeftToRight)  # cells side by side, as many as fit, then the next row
@@ -82,8 +89,10 @@ class ImageGallery(QListWidget):
             self._op = None
 
     def _look(self) -> None:
+        self._asked = list(self.job_ids)
         self._op = (
             self.ops.op(look, self.session, list(self.job_ids), set(self._loaded()))
+            .with_cancel()
             .success(self._seen)
             .run_in_background()
         )
@@ -96,9 +105,9 @@ class ImageGallery(QListWidget):
         self.more = len(filesets) > SHOWN
         for fileset in filesets[:SHOWN]:
             self._show(fileset, pictures.get(fileset["fileset_id"]), finished)
-        self.finished = finished
+        self.finished = finished and self._asked == self.job_ids  # a retry's job may have come meanwhile
         self.updated.emit()
-        if not finished:
+        if not self.finished:
             self._look()  # the reader is still at work: look again (the look itself waits)
 
     def _show(self, fileset: dict, picture: QImage | None, finished: bool) -> None:
