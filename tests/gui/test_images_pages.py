@@ -74,6 +74,7 @@ def test_the_data_page_fills_in_images_in_the_background(qtbot, wizard, tmp_path
     expected_rows = copies + 3
     qtbot.waitUntil(lambda: page.filesets.rowCount() == expected_rows, timeout=30000)
     qtbot.waitUntil(lambda: page.filesets.images_pending() == 0, timeout=60000)
+    qtbot.waitUntil(lambda: ticks.seen[-1][2] == 0, timeout=5000)  # the timer saw the last row filled
     ticks.timer.stop()
 
     # Rows filled in a few at a time while the event loop kept running, and Next was usable meanwhile.
