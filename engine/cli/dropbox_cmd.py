@@ -23,6 +23,7 @@ def run_add(args) -> int:
         quiet_seconds=args.quiet_seconds,
         polling=args.polling,
         accepted_warnings=tuple(args.accept_warning or ()),
+        group=args.group,
     )
     _, session = open_and_sign_in(args)
     folder = session.add_watched_folder(args.folder, args.account, arguments, args.accept_responsibilities)
@@ -47,9 +48,9 @@ def _folder_row(folder: WatchedFolder) -> dict:
 
 
 def _describe(folder: WatchedFolder) -> str:
-    where = ""
+    where = f", group {folder.group}" if folder.group else ""
     if folder.target:
-        where = f", into {folder.target.dataset_name or folder.target.dataset_id}"
+        where += f", into {folder.target.dataset_name or folder.target.dataset_id}"
     how = "polled" if folder.polling else "watched"
     return (
         f"{folder.id}  {folder.path}  for {folder.account}: {folder.transfer}, {folder.checksum_algorithm}, "

@@ -289,6 +289,7 @@ def _dropbox_commands(sub) -> None:
     p.add_argument("--transfer", default=DEFAULT_TRANSFER, help=f"default {DEFAULT_TRANSFER}")
     p.add_argument("--checksum-algorithm", default=DEFAULT_ALGORITHM, help=f"default {DEFAULT_ALGORITHM}")
     p.add_argument("-T", "--target", help="Dataset:ID, Dataset:name:NAME or Project:name:P/Dataset:name:D")
+    p.add_argument("-g", "--group", help="the group its imports go into (default: the account's default group)")
     p.add_argument(
         "--exclude",
         choices=["clientpath", "filename"],

@@ -16,6 +16,7 @@ from engine.checksums import get_algorithm
 from engine.containers import Target
 from engine.datadir import DataDir
 from engine.errors import PermissionDenied, UsageError
+from engine.groups import resolve_ownership
 from engine.jobs import mark_interrupted, os_user
 from engine.permissions import require_admin
 from engine.plan import EXCLUDE_MODES
@@ -42,6 +43,7 @@ class FolderArguments:
     quiet_seconds: float = DEFAULT_QUIET_SECONDS
     polling: bool = False
     accepted_warnings: tuple[str, ...] = field(default_factory=tuple)
+    group: str | None = None  # the group its filesets belong to; None: the account's default group
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,7 @@ class WatchedFolder:
     standing: StandingAcknowledgement | None
     note: str | None  # what the service found waiting on its last look
     checked_at: datetime | None
+    group: str | None = None  # the group its imports go into (None: the account's default group)
 
     @property
     def accepted_statement_ids(self) -> set[str]:
@@ -132,6 +135,7 @@ def _folder(record: FolderRecord) -> WatchedFolder:
         standing,
         record.note,
         record.checked_at,
+        options.get("group"),
     )
 
 
@@ -147,6 +151,10 @@ def add_folder(
     account_id = store.dropbox.account_id(data_dir, account)
     if account_id is None:
         raise UsageError(f"There is no account '{account}'.", "Add it with 'inplace admin adduser NAME'.")
+    if arguments.group is not None:  # a group the account is not in is refused now, not at each import
+        found = store.accounts.credentials(data_dir, account)
+        if found is not None:
+            resolve_ownership(data_dir, found[0], arguments.group, None)
     transfer = get_transfer(arguments.transfer)  # unknown names fail here, in a sentence
     get_algorithm(arguments.checksum_algorithm)
     if arguments.exclude not in EXCLUDE_MODES:
@@ -167,6 +175,7 @@ def add_folder(
         "checksum_algorithm": arguments.checksum_algorithm,
         "target": asdict(arguments.target) if arguments.target else None,
         "exclude": arguments.exclude,
+        "group": arguments.group,
     }
     record = store.dropbox.add(
         data_dir,

@@ -282,6 +282,7 @@ class DropboxService:
                 checksum_algorithm=folder.checksum_algorithm,
                 target=folder.target,
                 exclude=folder.exclude,
+                group=folder.group,
             )
             plan = session.plan([folder.path], options)
         except EngineError as exc:

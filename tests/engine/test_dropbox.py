@@ -302,3 +302,26 @@ def test_the_dropbox_commands(cli, data_dir, drop, monkeypatch):
     assert code == 0 and "No longer watching" in out
     code, out, _ = cli("dropbox", "list")
     assert "No watch folders" in out
+
+
+def test_a_folder_registered_with_a_group_imports_into_that_group(face, drop, tmp_path):
+    dd, admin = face
+    admin.create_group("lab7")
+    admin.create_group("lab8")
+    admin.add_member("lab7", "bob")
+    admin.add_member("lab8", "bob")
+    with pytest.raises(UsageError, match="not a member of the group 'lab9'|no group 'lab9'|lab9"):
+        admin.add_watched_folder(str(drop), "bob", FolderArguments(group="lab9"))
+    admin.create_group("alone")
+    with pytest.raises(UsageError, match="not a member of the group 'alone'"):
+        admin.add_watched_folder(str(drop), "bob", FolderArguments(group="alone"))
+    folder = admin.add_watched_folder(str(drop), "bob", FolderArguments(quiet_seconds=0, group="lab8"))
+    assert folder.group == "lab8"
+    service = service_for(dd, Clock())
+    shutil.copy(AVIVATOR / "multi-channel.ome.tif", drop)
+    look(service)
+    (job,) = jobs_of(dd, "bob")
+    assert job["state"] == "completed", job
+    (fileset,) = dd.sign_in("bob", PASSWORD).filesets()
+    lab8 = next(g["id"] for g in admin.groups() if g["name"] == "lab8")
+    assert fileset["group_id"] == lab8
