@@ -4,7 +4,7 @@ images are, filled in as the engine's background reader records them, without bl
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QImage, QPixmap
+from PySide6.QtGui import QColor, QIcon, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import QApplication, QListView, QListWidget, QListWidgetItem, QStyle
 
 from gui import texts
@@ -46,6 +46,16 @@ def look(session, job_ids: list[int], loaded: set[int], cancel) -> tuple[bool, l
     return finished, filesets, pictures
 
 
+def _centred(icon: QIcon, side: int = 40) -> QPixmap:
+    """A small sign in the middle of a thumbnail-sized space: it marks a cell without shouting."""
+    canvas = QPixmap(ICON, ICON)
+    canvas.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(canvas)
+    painter.drawPixmap((ICON - side) // 2, (ICON - side) // 2, icon.pixmap(side, side))
+    painter.end()
+    return canvas
+
+
 class ImageGallery(QListWidget):
     """One cell per imported fileset: its thumbnail, its name, its images in a few words."""
 
@@ -74,7 +84,9 @@ class ImageGallery(QListWidget):
         waiting = QPixmap(ICON, ICON)
         waiting.fill(QColor("#d8dde3"))
         self._waiting = QIcon(waiting)
-        self._not_read = QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxInformation)
+        self._not_read = QIcon(
+            _centred(QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxInformation))
+        )
 
     def show_jobs(self, session, job_ids: list[int]) -> None:
         """Show the filesets these jobs imported, and keep looking until their images are all read."""

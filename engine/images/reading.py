@@ -18,7 +18,8 @@ def read_fileset(name: str, fmt: str | None, paths: list[str]) -> list[FoundImag
     try:
         found = _read(fmt, sorted(paths))
     except Exception as exc:  # noqa: BLE001 - any reader failure leaves the fileset imported, unread
-        return [not_read(name, f"{fmt or 'the'} reader could not read it: {type(exc).__name__}: {exc}")]
+        why = str(exc) or type(exc).__name__  # the library's own words say what is wrong with the file
+        return [not_read(name, f"the {fmt or 'image'} reader could not read it ({why})")]
     if found is None:
         return [not_read(name, f"no image reader for {fmt or 'this format'} in this version")]
     return found or [not_read(name, f"the {fmt or ''} reader found no image in it".replace("  ", " "))]
