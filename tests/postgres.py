@@ -72,8 +72,11 @@ class PostgresServer:
             os.chown(folder, user.pw_uid, user.pw_gid)
         self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", SERVER_USER, "-E", "UTF8", "--no-sync")
 
-    def start(self) -> None:
-        options = f"-k {self.socket_dir} -h '' -c fsync=off -c full_page_writes=off -c max_connections=60"
+    def start(self, durable: bool = False) -> None:
+        """Start the server; the tests' own (not `durable`) skips flushing to disk, which they never need."""
+        options = f"-k {self.socket_dir} -h '' -c max_connections=60"
+        if not durable:
+            options += " -c fsync=off -c full_page_writes=off"
         self._run("pg_ctl", "-D", str(self.data), "-l", str(self.data / "server.log"), "-w", "-o", options, "start")
 
     def stop(self, mode: str = "fast") -> None:

@@ -26,11 +26,13 @@ def copy_catalog(source: Engine, target_url: str) -> dict[str, int]:
             exclusive(src)
             exclusive(dst)
             filled = [t.name for t in tables if _count(dst, t)]
-            if filled:
+            if filled and _count(dst, Base.metadata.tables["accounts"]):
                 raise CatalogError(
                     f"The database {shown_url(target_url)} is not empty (it has rows in {', '.join(filled)}).",
                     "Move the catalog into a new, empty database.",
                 )
+            for t in reversed(tables):  # a catalog without accounts holds only what its migrations seeded
+                dst.execute(t.delete())
             counts = {t.name: _copy(src, dst, t) for t in tables}
             for t in tables:
                 if "id" in t.c and t.c.id.autoincrement in (True, "auto") and t.c.id.primary_key:

@@ -71,10 +71,12 @@ def catalog_rows(data_dir, query: str) -> list[tuple]:
 def catalog_execute(data_dir, statement: str, **params) -> list[tuple]:
     """Run one statement in its own committed transaction, as an administrator's tool would, on either
     catalog; returns its rows (none for a statement that returns none)."""
-    from sqlalchemy import create_engine, text
+    from sqlalchemy import create_engine, event, text
 
     options = {"connect_args": {"timeout": 30}} if data_dir.catalog_is_local else {}
     engine = create_engine(data_dir.catalog_url, **options)
+    if data_dir.catalog_is_local:  # as the engine does, and PostgreSQL always does: foreign keys hold
+        event.listen(engine, "connect", lambda conn, _: conn.execute("PRAGMA foreign_keys=ON"))
     try:
         with engine.begin() as conn:
             result = conn.execute(text(statement), params)

@@ -9,6 +9,8 @@ import pytest
 from engine.datadir import DataDir
 from tests.conftest import run_as_nobody, run_cli_process
 
+pytestmark = pytest.mark.usefixtures("sqlite_only")  # about catalog.sqlite and its -wal and -shm files
+
 
 def mode(path):
     return stat.S_IMODE(os.stat(path).st_mode)

@@ -13,7 +13,7 @@ from engine.checks import Severity, run_checks
 from engine.datadir import DataDir
 from engine.plan import make_plan
 from engine.transfers import transfer_names
-from tests.conftest import NOBODY, PASSWORD, TEST_SETTINGS, mount_tmpfs, run_as_nobody, unmount
+from tests.conftest import NOBODY, PASSWORD, TEST_SETTINGS, mount_tmpfs, run_as_nobody, unmount, write_settings
 
 ALL = transfer_names(include_plugins=False)
 IN_PLACE = ["ln", "ln_s", "ln_rm"]
@@ -55,7 +55,7 @@ def test_a_clean_selection_reports_nothing_but_info(data_dir, account, tmp_path)
 
 
 def test_sources_on_a_tmpfs_are_temporary_and_on_another_filesystem(data_dir, account, tmpfs):
-    (data_dir.root / "settings.toml").write_text('[policy]\ntemporary_paths = []\ntemporary_fs_types = ["tmpfs"]\n')
+    write_settings(data_dir.root, '[policy]\ntemporary_paths = []\ntemporary_fs_types = ["tmpfs"]\n')
     (tmpfs / "img.tif").write_bytes(b"x")
     settle(tmpfs)
     report = check(data_dir, account, tmpfs / "img.tif")
@@ -74,7 +74,7 @@ def test_the_temporary_path_rule_is_a_policy_of_the_data_dir(data_dir, account, 
     (tmp_path / "src" / "a.tif").write_bytes(b"a")
     settle(tmp_path / "src")
     for level, severity in (("error", Severity.ERROR), ("warning", Severity.WARNING)):
-        (data_dir.root / "settings.toml").write_text(f'[policy]\ntemporary_storage = "{level}"\n')
+        write_settings(data_dir.root, f'[policy]\ntemporary_storage = "{level}"\n')
         report = check(data_dir, account, tmp_path / "src")
         assert "temporary-storage" in codes(report, "ln_s", severity)
         assert "temporary-storage" not in codes(report, "upload")

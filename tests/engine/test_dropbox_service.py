@@ -112,7 +112,8 @@ def test_the_service_imports_single_files_and_a_set_copied_in_two_steps_and_stop
         data_dir,
         "SELECT accounts.name, filesets.name, COUNT(fileset_entries.id) FROM filesets "
         "JOIN accounts ON accounts.id = filesets.owner_id JOIN fileset_entries ON fileset_entries.fileset_id = "
-        "filesets.id WHERE filesets.state = 'registered' GROUP BY filesets.id ORDER BY accounts.name",
+        "filesets.id WHERE filesets.state = 'registered' "
+        "GROUP BY filesets.id, accounts.name, filesets.name ORDER BY accounts.name",
     )
     assert [(a, n) for a, _, n in rows] == [("alice", 6), ("bob", 1)]
     assert "imported multi-channel.ome.tif" in output
@@ -252,7 +253,8 @@ def test_a_plate_copied_slowly_is_imported_once_as_one_fileset(data_dir, registe
     rows = catalog_rows(
         data_dir,
         "SELECT filesets.name, COUNT(fileset_entries.id) FROM filesets JOIN fileset_entries ON "
-        "fileset_entries.fileset_id = filesets.id WHERE filesets.state = 'registered' GROUP BY filesets.id",
+        "fileset_entries.fileset_id = filesets.id WHERE filesets.state = 'registered' "
+        "GROUP BY filesets.id, filesets.name",
     )
     assert rows == [("Index.idx.xml", len(files))]
 

@@ -4,13 +4,13 @@ CLI's side of it (tests/gui/test_front_ends_agree.py drives the wizard through t
 import json
 import stat
 
-from tests.conftest import TEST_SETTINGS
+from tests.conftest import TEST_SETTINGS, write_settings
 
 FLAKY = "tests.plugins.flaky_transfer:FlakySymlink"
 
 
 def test_the_read_only_policy_applies_without_the_flag(data_dir, cli, tmp_path):
-    (data_dir.root / "settings.toml").write_text(TEST_SETTINGS + "read_only_after_import = true\n")
+    write_settings(data_dir.root, TEST_SETTINGS + "read_only_after_import = true\n")
     src = tmp_path / "src"
     src.mkdir()
     (src / "a.tif").write_bytes(b"a")

@@ -11,6 +11,7 @@ from engine.accounts import hash_password
 from engine.catalog.db import HERE, sqlite_url
 from engine.datadir import DataDir
 from tests.conftest import PASSWORD, TEST_SETTINGS
+from tests.engine.processes import catalog_execute
 
 
 def import_files(cli, folder, *names):
@@ -47,12 +48,8 @@ def test_a_job_id_stays_unique_even_when_its_row_goes(data_dir, cli, tmp_path):
     _, second_job = import_files(cli, tmp_path / "b", "two.tif")
     # Jobs are never deleted by the engine; an administrator's clean-up with sqlite3 must not make
     # the next job reuse the id (and append to the old job's log).
-    con = sqlite3.connect(data_dir.catalog_path)
-    con.execute("PRAGMA foreign_keys=ON")
-    con.execute("DELETE FROM filesets WHERE job_id = ?", (second_job,))
-    con.execute("DELETE FROM jobs WHERE id = ?", (second_job,))
-    con.commit()
-    con.close()
+    catalog_execute(data_dir, "DELETE FROM filesets WHERE job_id = :job", job=second_job)
+    catalog_execute(data_dir, "DELETE FROM jobs WHERE id = :job", job=second_job)
     _, third_job = import_files(cli, tmp_path / "c", "three.tif")
     assert third_job > second_job > first_job
     code, out, _ = cli("jobs", "--output", "json")
@@ -96,7 +93,7 @@ def make_0001_data_dir(root):
     return catalog
 
 
-def test_a_catalog_made_at_revision_0001_never_reuses_ids_after_the_upgrade(cli, data_dir_path, tmp_path):
+def test_a_catalog_made_at_revision_0001_never_reuses_ids_after_the_upgrade(cli, data_dir_path, tmp_path, sqlite_only):
     catalog = make_0001_data_dir(data_dir_path)
     data_dir = DataDir(data_dir_path)
     with data_dir.engine.connect() as conn:  # the upgrade turns foreign keys off, and on again after

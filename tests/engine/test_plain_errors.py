@@ -16,6 +16,7 @@ import pytest
 
 from engine.fsnames import from_catalog, to_catalog
 from tests.conftest import REPO, cli_command, cli_process_env, mount_tmpfs, run_cli_process, unmount
+from tests.engine.processes import catalog_execute, catalog_rows
 
 TRACEBACK = "Traceback (most recent call last)"
 SHA1 = "SHA1-160"
@@ -75,8 +76,7 @@ def test_a_name_that_is_not_utf8_is_imported_and_shown_escaped(transfer, data_di
     assert os.fsencode(entry["source_path"]) == raw  # exact: the entry still finds its original
     assert entry["client_path"] == str(src / "caf_.tif").lstrip("/")
     assert entry["checksum"] == result["checksum"]
-    with sqlite3.connect(data_dir.catalog_path) as db:
-        (source_path,) = db.execute("SELECT source_path FROM fileset_entries").fetchone()
+    [(source_path,)] = catalog_rows(data_dir, "SELECT source_path FROM fileset_entries")
     assert source_path == f"file:{src}/caf%E9.tif"
 
 
@@ -86,8 +86,8 @@ PLUGINS = "tests.plugins.troubled_transfers"
 
 
 @pytest.fixture
-def small_data_dir(tmp_path):
-    """A data dir on its own 3 MB tmpfs, with the test policy."""
+def small_data_dir(tmp_path, sqlite_only):
+    """A data dir on its own 3 MB tmpfs, with the test policy and its catalog.sqlite filling up too."""
     from tests.conftest import TEST_SETTINGS
 
     mnt = tmp_path / "small"
@@ -159,7 +159,7 @@ def test_jobs_are_listed_while_the_disk_is_full(small_data_dir, tmp_path):
         holder.communicate()  # closes its pipes too
 
 
-def test_a_catalog_locked_by_another_process_part_way_stops_the_job_with_a_sentence(data_dir, tmp_path):
+def test_a_catalog_locked_by_another_process_part_way_stops_the_job_with_a_sentence(data_dir, tmp_path, sqlite_only):
     src = tmp_path / "src"
     src.mkdir()
     (src / "a.tif").write_bytes(b"a" * 1000)
@@ -183,7 +183,9 @@ def _immutable(path: Path) -> None:
 
 
 @pytest.mark.parametrize("what", ["logs", "catalog.sqlite"])
-def test_an_immutable_catalog_or_logs_folder_gives_a_sentence(what, data_dir, tmp_path):
+def test_an_immutable_catalog_or_logs_folder_gives_a_sentence(what, data_dir, tmp_path, request):
+    if what == "catalog.sqlite":
+        request.getfixturevalue("sqlite_only")
     (tmp_path / "one.tif").write_bytes(b"1")
     target = data_dir.root / what
     _immutable(target)
@@ -330,8 +332,8 @@ def test_delete_refuses_a_tampered_fileset_folder_and_removes_nothing(tampered, 
     for name in ("a.tif", "b.tif"):
         (tmp_path / name).write_bytes(name.encode())
         assert cli("import", tmp_path / name)[0] == 0
-    with sqlite3.connect(data_dir.catalog_path) as db:
-        db.execute("UPDATE filesets SET repo_dir = ? WHERE id = 2", (tampered.replace("{outside}", str(outside)),))
+    tampered = tampered.replace("{outside}", str(outside))
+    catalog_execute(data_dir, "UPDATE filesets SET repo_dir = :d WHERE id = 2", d=tampered)
     code, out, err = cli("delete", "1", "2")
     line = one_sentence(err)
     assert code == 1

@@ -72,14 +72,18 @@ def make_sources(folder, n: int, size: int = 100):
     return folder
 
 
+# The server goes away after the folders were recorded, inside the registering transaction (holding
+# the write lock), and after a batch was registered.
+@pytest.mark.parametrize("point", ["allocated:1", "registering:1", "registered:1"])
 def test_a_lost_connection_stops_the_import_with_one_sentence_and_leaves_a_recoverable_job(
     pg_data_dir,
     postgres,
     pg_url,
     tmp_path,
+    point,
 ):
     src = make_sources(tmp_path / "src", 3)
-    proc = start_stopped(pg_data_dir, "registered:1", "import", "--transfer", "ln_s", "--accept", str(src))
+    proc = start_stopped(pg_data_dir, point, "import", "--transfer", "ln_s", "--accept", str(src))
     postgres.stop("immediate")
     try:
         code, out, err = resume(proc)
@@ -94,6 +98,8 @@ def test_a_lost_connection_stops_the_import_with_one_sentence_and_leaves_a_recov
     assert result.returncode == 0, result.stdout + result.stderr
     assert pg_rows(pg_url, "SELECT state FROM jobs") == [("rolled_back",)]
     assert pg_rows(pg_url, "SELECT count(*) FROM filesets") == [(0,)]
+    assert not any(p.is_file() or p.is_symlink() for p in pg_data_dir.repository.rglob("*"))
+    assert all(p.is_file() for p in src.iterdir())
 
 
 def test_another_hosts_job_is_alive_while_its_lease_is_fresh_and_recovered_after(
@@ -141,6 +147,7 @@ def test_two_hosts_allocating_fileset_folders_at_once_never_share_one(pg_data_di
     assert all((pg_data_dir.repository / d).is_dir() for d in dirs)
 
 
+@pytest.mark.parametrize("catalog_url", [None])  # the data dir starts on SQLite under either --catalog
 def test_move_catalog_to_postgresql_and_back(data_dir, cli, tmp_path, pg_url):
     src = make_sources(tmp_path / "src", 4)
     code, out, err = cli("import", "--transfer", "ln_s", "--accept", str(src))
@@ -181,3 +188,15 @@ def _counts_sqlite(data_dir):
         return [(t, con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]) for t in ("filesets", "fileset_entries")]
     finally:
         con.close()
+
+
+@pytest.mark.parametrize("catalog_url", [None])
+def test_move_catalog_refuses_a_database_that_holds_another_catalog(data_dir, cli, tmp_path, pg_url):
+    other = run_cli_process(tmp_path / "other", "admin", "init", "--catalog-url", pg_url)
+    assert other.returncode == 0, other.stderr
+    before = pg_rows(pg_url, "SELECT id, name FROM accounts")
+    data_dir.dispose()
+    code, out, err = cli("admin", "move-catalog", "--to", pg_url)
+    assert code != 0 and "is not empty (it has rows in" in err and "accounts" in err
+    assert pg_rows(pg_url, "SELECT id, name FROM accounts") == before
+    assert data_dir.catalog_path.exists() and "catalog_url" not in (data_dir.root / "settings.toml").read_text()

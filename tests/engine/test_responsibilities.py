@@ -18,7 +18,7 @@ from engine.importer import Importer, ImportOptions
 from engine.plan import make_plan
 from engine.responsibilities import acknowledge, acknowledge_all, statements_for
 from engine.transfers import get_transfer, transfer_names
-from tests.conftest import REPO, cli_command, cli_process_env
+from tests.conftest import REPO, cli_command, cli_process_env, write_settings
 
 
 @pytest.fixture
@@ -158,7 +158,7 @@ def test_make_read_only_hardening_is_done_and_recorded(data_dir, cli, src):
 
 
 def test_writable_sources_policy_error_refuses_in_place_imports(data_dir, cli, src):
-    (data_dir.root / "settings.toml").write_text('[policy]\ntemporary_paths = []\nwritable_sources = "error"\n')
+    write_settings(data_dir.root, '[policy]\ntemporary_paths = []\nwritable_sources = "error"\n')
     code, _, err = cli("import", "--transfer", "ln_s", "--accept-responsibilities", src)
     assert code == 1 and "can still be changed" in err
     code, _, err = cli("import", "--transfer", "ln_s", "--make-read-only", "--accept-responsibilities", src)

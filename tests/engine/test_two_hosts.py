@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
 import time
 
 import pytest
@@ -35,8 +36,21 @@ def wait_for_lock_waiter(data_dir) -> None:
         time.sleep(0.01)
 
 
+@pytest.fixture
+def started():
+    """Processes a test starts; any still running when it ends (it failed part-way) are killed."""
+    procs: list[subprocess.Popen] = []
+    yield procs
+    for proc in procs:
+        if proc.poll() is None:
+            proc.kill()
+        proc.communicate()
+
+
 @pytest.mark.parametrize("exclude", ["clientpath", "filename"])
-def test_two_hosts_importing_overlapping_selections_at_once_register_each_file_once(data_dir, tmp_path, exclude):
+def test_two_hosts_importing_overlapping_selections_at_once_register_each_file_once(
+    data_dir, tmp_path, exclude, started
+):
     shared_names = [f"shared{i}.tif" for i in range(5)]
     shared = make_files(tmp_path / "shared", shared_names)
     own = {h: make_files(tmp_path / h, [f"{h}{i}.tif" for i in range(3)]) for h in ("a", "b")}
@@ -46,7 +60,8 @@ def test_two_hosts_importing_overlapping_selections_at_once_register_each_file_o
 
     def importing(host, stop_at):
         args = ("import", "--transfer", "ln_s", "--accept", "--exclude", exclude, *selections[host])
-        return start(data_dir, stop_at, *args, host=f"host-{host}")
+        started.append(start(data_dir, stop_at, *args, host=f"host-{host}"))
+        return started[-1]
 
     # Both start at the same moment and stop once their files are linked, before registering: both
     # plans found nothing imported. Then host a goes on into its registering transaction and stops
