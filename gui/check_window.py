@@ -8,7 +8,7 @@ import os
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -33,7 +33,7 @@ if TYPE_CHECKING:  # the wizard's package imports this module
     from gui.wizard.state import WizardState
 
 NAME, OWNER, FILES, IMPORTED, HEALTH, CHECKED = range(6)
-PROBLEM_COLOUR = "#b00020"
+RANK = {kind: rank for rank, kind in enumerate(("changed", "unreadable", "replaced", "missing"), 1)}
 
 
 def when_words(when: datetime | None, now: datetime | None = None) -> str:
@@ -46,9 +46,15 @@ def when_words(when: datetime | None, now: datetime | None = None) -> str:
     return f"{when:%Y-%m-%d %H:%M}"
 
 
+def took_words(seconds: float) -> str:
+    if seconds < 1:
+        return texts.UNDER_A_SECOND
+    return f"{seconds:.0f} seconds" if seconds < 60 else human_duration(seconds)
+
+
 def health_words(summary) -> str:
     words = texts.HEALTH_WORDS.get(str(summary.health), str(summary.health))
-    if summary.problems:
+    if summary.problems and summary.files > 1:
         return texts.HEALTH_PROBLEMS.format(words=words, n=summary.problems, files=summary.files)
     return words
 
@@ -66,8 +72,9 @@ class CheckWindow(QWidget):
         self.checking: Op | None = None
         self.stopping = False
         self.relink_dialog: RelinkDialog | None = None
+        self.loading: Op | None = None
         self._build()
-        self.resize(900, 640)
+        self.resize(900, 700)
         self.load()
 
     def _build(self) -> None:
@@ -87,6 +94,7 @@ class CheckWindow(QWidget):
         for col, width in ((OWNER, 90), (FILES, 60), (IMPORTED, 90), (HEALTH, 190), (CHECKED, 130)):
             self.table.setColumnWidth(col, width)
         self.table.setColumnHidden(OWNER, not self.session.is_admin)
+        self.table.setSortingEnabled(False)  # the rows follow `summaries`: problems first
         self.table.itemSelectionChanged.connect(self._selection_changed)
         layout.addWidget(self.table, 2)
 
@@ -128,9 +136,16 @@ class CheckWindow(QWidget):
 
     def load(self) -> None:
         """Read each fileset's health and last check (cheap: counted by the catalog)."""
-        self.ops.op(self.session.fileset_summaries).success(self.show_filesets).run_in_background()
+        if self.loading is not None:
+            self.loading.cancel()  # a newer reading replaces it
+        self.loading = self.ops.op(self.session.fileset_summaries).success(self.show_filesets).run_in_background()
 
     def show_filesets(self, summaries: list) -> None:
+        self.loading = None
+        # Filesets with problems first (the worst on top), then the newest.
+        summaries = sorted(summaries, key=lambda s: (-RANK[str(s.health)] if s.health.is_problem else 0, -s.id))
+        selected = set(self.selected_ids())
+        self.table.clearSelection()
         self.summaries = summaries
         self.table.setRowCount(len(summaries))
         for row, s in enumerate(summaries):
@@ -150,6 +165,9 @@ class CheckWindow(QWidget):
                 if col == NAME:
                     item.setToolTip(f"{s.name}\n{human_size(s.size)}, imported {s.created_at:%Y-%m-%d %H:%M}")
                 self.table.setItem(row, col, item)
+            if s.id in selected:  # the same filesets stay selected when the rows move
+                flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+                self.table.selectionModel().select(self.table.model().index(row, 0), flags)
         if self.status.text() == texts.LOADING:  # the first reading; later ones keep what a check said
             show_message(self.status, texts.LAST_RESULT_NONE if summaries else texts.NO_FILESETS)
         self._set_running(self.checking is not None)
@@ -207,7 +225,7 @@ class CheckWindow(QWidget):
     def _checked(self, report) -> None:
         self.report = report
         files = count(len(report.entries), "file")
-        took = f"{report.seconds:.1f} seconds" if report.seconds < 60 else human_duration(report.seconds)
+        took = took_words(report.seconds)
         problems = report.problems
         if problems:
             n = count(len(problems), "file")
@@ -260,6 +278,8 @@ class CheckWindow(QWidget):
             self.start_check(selected=False, full=False)
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        if self.loading is not None:
+            self.loading.cancel()
         if self.checking is not None:
             self.checking.cancel()  # the engine stops; nothing more is delivered to this window
             self.checking = None

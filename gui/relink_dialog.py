@@ -4,7 +4,7 @@ applies it. The engine checks every file again when applying; originals are neve
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -81,6 +81,7 @@ class RelinkDialog(QDialog):
         self.results.setColumnCount(len(texts.RELINK_COLUMNS))
         self.results.setHeaderLabels(texts.RELINK_COLUMNS)
         self.results.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.results.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # a path's file name stays in sight
         self.results.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.results.header().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.results.header().setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
@@ -208,11 +209,14 @@ class RelinkDialog(QDialog):
             if not moves:
                 continue
             top = QTreeWidgetItem([texts.RELINK_GROUPS[key].format(n=len(moves))])
-            top.setFirstColumnSpanned(False)
             self.results.addTopLevelItem(top)
+            top.setFirstColumnSpanned(True)  # the group's sentence reads across the columns
             for m in moves:
                 second = shown(m.new_path) if m.new_path else m.reason
-                top.addChild(QTreeWidgetItem([shown(m.old_path), second, str(m.fileset_id)]))
+                item = QTreeWidgetItem([shown(m.old_path), second, str(m.fileset_id)])
+                item.setToolTip(0, shown(m.old_path))
+                item.setToolTip(1, second)
+                top.addChild(item)
             top.setExpanded(True)
         self._update_buttons()
 

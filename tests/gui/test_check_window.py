@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
 from gui import check_texts as texts
-from gui.check_window import CHECKED, HEALTH, NAME
+from gui.check_window import CHECKED, HEALTH, NAME, OWNER
 from tests.conftest import PASSWORD
 from tests.engine.processes import catalog_rows
 from tests.gui.conftest import sign_in
@@ -168,10 +168,15 @@ def test_a_full_check_of_selected_filesets_shows_bytes_and_accepts_a_restored_fi
     window.full_box.setChecked(True)
     check_and_wait(qtbot, window, selected=True)
     assert "Checked 1 file" in window.status.text() and set(window.problems.groups) == {"changed"}
+    qtbot.waitUntil(lambda: column(window, HEALTH)[0] == "⚠ changed", timeout=5000)  # problems go first
+    row = 0
+    assert column(window, NAME)[row].startswith("four") and window.table.selectionModel().isRowSelected(row)
     shutil.copy2(backup, files["four.tif"])  # restored from the backup
     check_and_wait(qtbot, window, selected=True)
     assert "every file is as it was imported" in window.status.text() and not window.problems.groups
-    qtbot.waitUntil(lambda: column(window, HEALTH)[row] == "✓ ok", timeout=5000)
+    health = lambda: dict(zip(column(window, NAME), column(window, HEALTH), strict=True))  # noqa: E731
+    qtbot.waitUntil(lambda: set(health().values()) == {"✓ ok", "not checked yet"}, timeout=5000)
+    assert next(h for n, h in health().items() if n.startswith("four")) == "✓ ok"
 
 
 def test_stop_keeps_what_was_checked_and_the_window_closes_with_the_wizard(qtbot, wizard, data_dir, tmp_path):
@@ -186,3 +191,28 @@ def test_stop_keeps_what_was_checked_and_the_window_closes_with_the_wizard(qtbot
     assert catalog_rows(data_dir, "SELECT count(*) FROM fileset_entries WHERE checked_at IS NOT NULL") == [(0,)]
     wizard.reject()
     qtbot.waitUntil(lambda: wizard.tools.tools["check_data"].window is None, timeout=5000)
+
+
+def test_an_ordinary_account_sees_and_checks_only_its_own_filesets(qtbot, wizard, cli, data_dir, tmp_path, monkeypatch):
+    monkeypatch.setenv("INPLACE_NEW_PASSWORD", PASSWORD)
+    assert cli("admin", "adduser", "bob")[0] == 0
+    make_tree(tmp_path / "alice")
+    import_ln_s(data_dir, tmp_path / "alice")
+    bob = tmp_path / "bob"
+    bob.mkdir()
+    (bob / "mine.tif").write_bytes(os.urandom(100))
+    monkeypatch.setenv("INPLACE_USER", "bob")
+    assert cli("import", "--transfer", "ln_s", "--accept-responsibilities", bob)[0] == 0
+    (tmp_path / "alice/four.tif").unlink()  # alice's problem is not bob's to see
+    page = wizard.currentPage()
+    qtbot.waitUntil(lambda: wizard.state.data_dir is not None, timeout=10000)
+    page.name.setText("bob")
+    page.password.setText(PASSWORD)
+    page.submit()
+    qtbot.waitUntil(page.isComplete, timeout=10000)
+    window = wizard.tools.open("check_data")
+    qtbot.waitUntil(lambda: window.table.rowCount() > 0, timeout=10000)
+    assert column(window, NAME) == [next(n for n in column(window, NAME) if n.startswith("mine.tif"))]
+    assert window.table.isColumnHidden(OWNER) and "your filesets" in window.findChild(QLabel, "check_intro").text()
+    check_and_wait(qtbot, window)
+    assert "Checked 1 file" in window.status.text() and not window.problems.groups
