@@ -12,6 +12,7 @@ files another account owns; it is reported, not changed.
 
 from __future__ import annotations
 
+import errno
 import grp
 import os
 import pwd
@@ -94,7 +95,6 @@ def inspect_setup(data_dir: DataDir, group: str | None = None, deep: bool = True
 def apply_setup(data_dir: DataDir, group: str) -> SetupReport:
     """Make what `inspect_setup` asks for (idempotent: what is right already stays), then prove it.
     Needs root or the data dir's owner (who must then be in the group)."""
-    before = inspect_setup(data_dir, group)
     gid, name = _group(data_dir.root, group)
     if gid is None:
         raise UsageError(f"There is no OS group named '{name}'.", f"Create it first: groupadd {shlex.quote(name)}")
@@ -108,7 +108,8 @@ def apply_setup(data_dir: DataDir, group: str) -> SetupReport:
             _share_file(path, gid, 0o660)
         for path in _log_files(data_dir):
             _share_file(path, gid, 0o640, keep_more=True)
-        _set_acl_masks(data_dir.repository, before)
+        _open_acl_masks(data_dir.repository)
+        _add_owner_to_group(data_dir.root, gid, name)
     except PermissionError as exc:
         raise StorageError(
             f"The set-up of {data_dir.root} could not be changed ({exc.strerror}: {exc.filename}).",
@@ -222,23 +223,23 @@ def _check_catalog(data_dir: DataDir, gid: int, name: str, report: SetupReport) 
 
 
 def _check_acls(repository: Path, report: SetupReport) -> None:
-    try:
-        access = os.getxattr(repository, ACL_ACCESS)
-    except OSError as exc:
-        if exc.errno in (61, 95):  # ENODATA: no ACL set; ENOTSUP: the filesystem has none
-            what = "has no ACL" if exc.errno == 61 else "is on a filesystem without POSIX ACLs"
-            report.notes.append(f"The repository {what}; the mode bits decide alone.")
-            return
-        raise
     q = shlex.quote(str(repository))
-    if _acl_mask_withholds_write(access):
+    found = {}
+    for name in (ACL_ACCESS, ACL_DEFAULT):
+        try:
+            found[name] = os.getxattr(repository, name)
+        except OSError as exc:
+            if exc.errno not in (errno.ENODATA, errno.ENOTSUP):
+                raise
+            if exc.errno == errno.ENOTSUP:
+                report.notes.append("The repository is on a filesystem without POSIX ACLs; the mode bits decide alone.")
+                return
+    if not found:
+        report.notes.append("The repository has no ACL; the mode bits decide alone.")
+    if ACL_ACCESS in found and _acl_mask_withholds_write(found[ACL_ACCESS]):
         report.problems.append(f"The ACL of {repository} has a mask that withholds write from the group.")
         report.commands.append(f"setfacl -m m::rwx {q}")
-    try:
-        default = os.getxattr(repository, ACL_DEFAULT)
-    except OSError:
-        return
-    if _acl_mask_withholds_write(default):
+    if ACL_DEFAULT in found and _acl_mask_withholds_write(found[ACL_DEFAULT]):
         report.problems.append(f"The default ACL of {repository} would make new folders without group write.")
         report.commands.append(f"setfacl -d -m m::rwx {q}")
 
@@ -298,10 +299,28 @@ def _share_file(path: Path, gid: int, mode: int, keep_more: bool = False) -> Non
         os.chmod(path, wanted)
 
 
-def _set_acl_masks(repository: Path, before: SetupReport) -> None:
-    for command in before.commands:
-        if command.startswith("setfacl"):
-            subprocess.run(shlex.split(command), check=True, capture_output=True)
+def _open_acl_masks(repository: Path) -> None:
+    """Give the group's write back to the masks of the repository's ACLs (what `setfacl -m m::rwx`
+    and `setfacl -d -m m::rwx` do), rewriting only the mask entries."""
+    for name in (ACL_ACCESS, ACL_DEFAULT):
+        try:
+            blob = bytearray(os.getxattr(repository, name))
+        except OSError:
+            continue
+        if not _acl_mask_withholds_write(bytes(blob)):
+            continue
+        for offset in range(4, len(blob) - 7, 8):
+            if int.from_bytes(blob[offset : offset + 2], "little") == ACL_MASK_TAG:
+                blob[offset + 2 : offset + 4] = (7).to_bytes(2, "little")
+        os.setxattr(repository, name, bytes(blob))
+
+
+def _add_owner_to_group(root: Path, gid: int, name: str) -> None:
+    """As root, put the data dir's owner in the group (usermod -a -G), as the report's command says."""
+    uid = root.stat().st_uid
+    if os.geteuid() != 0 or uid == 0 or any(u.pw_uid == uid for u in _members(gid)):
+        return
+    subprocess.run(["usermod", "-a", "-G", name, _user_name(uid)], check=True, capture_output=True)
 
 
 def _prove(data_dir: DataDir, gid: int, name: str) -> str:

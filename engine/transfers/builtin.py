@@ -25,6 +25,7 @@ PARALLEL_HASH_BYTES = 8 * BLOCK_SIZE  # above this, hash the source while the ke
 def create_copy(dest: str, source_mode: int):
     """A new file in the repository (never an existing one), as private as its original."""
     fd = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL, copy_mode(source_mode))
+    os.fchmod(fd, copy_mode(source_mode))  # whatever the umask: a group's member can read (and verify) it
     return open(fd, "wb", buffering=0)
 
 
