@@ -231,3 +231,78 @@ RESP_WARNINGS_SHOWN = (
     "The checks found these. This transfer leaves your originals as they are, so there is nothing to "
     "accept; read them and go back if one matters:"
 )
+
+# Accounts and groups (issue 14): the destination page's group and "import for", the administrators' window.
+GROUP = "Group"
+GROUP_HINT = "The group (lab) the imported images belong to. Its members see them as the group's level allows."
+GROUP_ONLY = "{name} (your only group)"
+IMPORT_FOR = "Import for"
+IMPORT_FOR_HINT = (
+    "The person the imported images will belong to. You take on the responsibilities yourself, and the job "
+    "records both of you."
+)
+MYSELF = "myself ({name})"
+IMPORT_FOR_NOTE = "The images will belong to {name}; you ({me}) import them and accept the responsibilities."
+RESP_FOR_SOMEONE = (
+    "You are importing for {name}: the images will belong to {name}, and you ({me}) accept these "
+    "responsibilities yourself. The job records both of you."
+)
+GROUP_LEVELS = {
+    "private": "Private: members see only their own images",
+    "read-only": "Read-only: members see each other's images but change only their own",
+    "read-write": "Read-write: members see, annotate and delete each other's images",
+}
+ADMIN_TOOL = "Accounts and groups…"
+ADMIN_TITLE = "Accounts and groups"
+ADMIN_INTRO = (
+    "Everyone who imports into {path} signs in with an account here. Groups (labs) decide who sees whose images. "
+    "Only administrators see this window."
+)
+ACCOUNTS_TAB = "Accounts"
+GROUPS_TAB = "Groups"
+ACCOUNT_COLUMNS = ["Account", "Administrator", "Can sign in", "Groups"]
+MEMBER_COLUMNS = ["Member", "Owner of the group"]
+YES, NO = "yes", "no"
+DISABLED_NOTE = "no (disabled)"
+DISABLE_ACCOUNT = "Disable account"
+ENABLE_ACCOUNT = "Enable account"
+DISABLE_EXPLAINED = "A disabled account cannot sign in or import. Its images stay in the repository, as they are."
+RESET_PASSWORD = "Reset password…"
+RESET_PASSWORD_TITLE = "New password for {name}"
+RESET_PASSWORD_TEXT = "Choose a new password for {name} and tell it to them; their old password stops working."
+NEW_ACCOUNT = "New account"
+ACCOUNT_NAME = "Name"
+PASSWORD = "Password"
+ADMINISTRATOR = "Administrator (may manage accounts, groups and the repository's rules)"
+CREATE_ACCOUNT = "Create account"
+NEW_GROUP = "New group"
+GROUP_NAME = "Name"
+GROUP_LEVEL = "Who sees what"
+CREATE_GROUP = "Create group"
+ADD_MEMBER = "Add to the group"
+AS_OWNER = "as an owner (may manage the group and import for its members)"
+REMOVE_MEMBER = "Remove from the group"
+MAKE_OWNER = "Make owner"
+UNMAKE_OWNER = "Make ordinary member"
+NO_GROUP_CHOSEN = "Choose a group on the left, or create one."
+NO_GROUPS_YET = "There are no groups yet. Create one below."
+ACCOUNT_CREATED = "The account {name} was created."
+ACCOUNT_DISABLED = "The account {name} was disabled; its images were kept."
+ACCOUNT_ENABLED = "The account {name} can sign in again."
+PASSWORD_RESET = "The password of {name} was changed."
+GROUP_CREATED = "The group {name} was created."
+LEVEL_CHANGED = "The group {name} is now {level}."
+MEMBER_ADDED = "{account} was added to {group}."
+MEMBER_REMOVED = "{account} was removed from {group}."
+OWNER_CHANGED = "{account} is now {what} of {group}."
+OWNER_WORD, MEMBER_WORD = "an owner", "an ordinary member"
+NOT_YOURSELF = "You cannot disable your own account: another administrator has to."
+NEED_NAME = "Type a name first."
+WORKING = "Saving…"
+
+# The transfer page's report on the server's set-up for several people.
+SETUP_PROBLEMS = (
+    "This repository is shared by the group {group}, but it is not set up so that every member can import:"
+)
+SETUP_FIX = "An administrator fixes it, as root or as the repository's owner, with:"
+SETUP_SINGLE_NOTE = "Until then another member's import may fail; your own import can go ahead."

@@ -1,0 +1,445 @@
+"""Accounts and groups of a data dir, for its administrators: create, disable and enable accounts, reset
+a password, create groups with their level, add and remove members and owners.
+
+A non-modal window beside the wizard; every change goes through the signed-in session (which refuses
+what this account may not do, in a sentence), off the GUI thread, and the lists are read again after it.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from engine.api import count
+from gui import texts
+from gui.operations import plain_sentence
+from gui.widgets import message_label, named, show_message
+
+
+def _password_field(object_name: str, accessible: str) -> QLineEdit:
+    field = named(QLineEdit(), object_name, accessible)
+    field.setEchoMode(QLineEdit.EchoMode.Password)
+    field.setPlaceholderText(texts.PASSWORD_PLACEHOLDER)
+    return field
+
+
+def _button(text: str, object_name: str) -> QPushButton:
+    return named(QPushButton(text), object_name, text.rstrip("…"))
+
+
+def _table(object_name: str, accessible: str, columns: list[str]) -> QTableWidget:
+    table = named(QTableWidget(0, len(columns)), object_name, accessible)
+    table.setHorizontalHeaderLabels(columns)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.verticalHeader().hide()
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
+
+
+def _fill(table: QTableWidget, rows: list[list[str]], keep: str | None) -> None:
+    """Rows of text; the row whose first cell is `keep` stays selected."""
+    table.setRowCount(len(rows))
+    for r, cells in enumerate(rows):
+        for c, text in enumerate(cells):
+            table.setItem(r, c, QTableWidgetItem(text))
+    names = [cells[0] for cells in rows]
+    if keep in names:
+        table.selectRow(names.index(keep))
+
+
+def _selected_name(table: QTableWidget) -> str | None:
+    rows = table.selectionModel().selectedRows()
+    return table.item(rows[0].row(), 0).text() if rows else None
+
+
+class PasswordDialog(QDialog):
+    """A new password typed twice, with the rules said before anything is typed. Opened with `open()`."""
+
+    def __init__(self, name: str, parent=None) -> None:
+        super().__init__(parent)
+        title = texts.RESET_PASSWORD_TITLE.format(name=name)
+        named(self, "password_dialog", title)
+        self.setWindowTitle(title)
+        intro = message_label("password_intro")
+        intro.setText(texts.RESET_PASSWORD_TEXT.format(name=name) + " " + texts.PASSWORD_RULES)
+        self.password = _password_field("new_password", texts.PASSWORD)
+        self.again = _password_field("new_password_again", texts.PASSWORD_AGAIN)
+        self.problem = message_label("password_problem")
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        named(self.buttons.button(QDialogButtonBox.StandardButton.Ok), "save_password", texts.RESET_PASSWORD)
+        self.buttons.accepted.connect(self._check)
+        self.buttons.rejected.connect(self.reject)
+        form = QFormLayout()
+        form.addRow(texts.PASSWORD + ":", self.password)
+        form.addRow(texts.PASSWORD_AGAIN + ":", self.again)
+        layout = QVBoxLayout(self)
+        for part in (intro, form, self.problem, self.buttons):
+            layout.addLayout(part) if isinstance(part, QFormLayout) else layout.addWidget(part)
+
+    def _check(self) -> None:
+        if self.password.text() != self.again.text():
+            show_message(self.problem, texts.PASSWORDS_DIFFER, problem=True)
+            return
+        self.accept()
+
+
+class AdminWindow(QWidget):
+    """Opened from the wizard's tools panel as `AdminWindow(state, ops, parent)`, for the signed-in
+    administrator (the session refuses anyone else's changes in any case)."""
+
+    def __init__(self, state, ops, parent=None) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.session, self.ops = state.session, ops
+        self.accounts: list[dict] = []
+        self.groups: list[dict] = []
+        self.busy = False
+        self._ops: set = set()  # running engine calls: nothing is delivered to a closed window
+        self._keep_group: str | None = None  # the group to show after the lists are read again
+        self._password_dialog: PasswordDialog | None = None
+        named(self, "admin_window", texts.ADMIN_TITLE)
+        self.setWindowTitle(texts.ADMIN_TITLE)
+        intro = message_label("admin_intro")
+        intro.setText(texts.ADMIN_INTRO.format(path=self.session.data_dir.root))
+        self.tabs = named(QTabWidget(), "admin_tabs", texts.ADMIN_TITLE)
+        self.tabs.addTab(self._accounts_tab(), texts.ACCOUNTS_TAB)
+        self.tabs.addTab(self._groups_tab(), texts.GROUPS_TAB)
+        self.status = message_label("admin_status")
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.status)
+        self.resize(820, 600)
+        self.reload()
+
+    # --- the accounts tab ---------------------------------------------------------------------
+
+    def _accounts_tab(self) -> QWidget:
+        self.account_table = _table("accounts_table", texts.ACCOUNTS_TAB, texts.ACCOUNT_COLUMNS)
+        self.toggle_enabled = _button(texts.DISABLE_ACCOUNT, "toggle_enabled")
+        self.toggle_enabled.setToolTip(texts.DISABLE_EXPLAINED)
+        self.reset_password = _button(texts.RESET_PASSWORD, "reset_password")
+        self.new_name = named(QLineEdit(), "new_account_name", texts.ACCOUNT_NAME)
+        self.new_password = _password_field("new_account_password", texts.PASSWORD)
+        self.new_again = _password_field("new_account_password_again", texts.PASSWORD_AGAIN)
+        self.new_admin = named(QCheckBox(texts.ADMINISTRATOR), "new_account_admin", texts.ADMINISTRATOR)
+        self.create_account = _button(texts.CREATE_ACCOUNT, "create_account")
+        rules = message_label("password_rules")
+        rules.setText(texts.PASSWORD_RULES)
+        disable_note = message_label("disable_note")
+        disable_note.setText(texts.DISABLE_EXPLAINED)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.toggle_enabled)
+        buttons.addWidget(self.reset_password)
+        buttons.addStretch()
+        box = named(QGroupBox(texts.NEW_ACCOUNT), "new_account", texts.NEW_ACCOUNT)
+        form = QFormLayout(box)
+        form.addRow("", rules)
+        form.addRow(texts.ACCOUNT_NAME + ":", self.new_name)
+        form.addRow(texts.PASSWORD + ":", self.new_password)
+        form.addRow(texts.PASSWORD_AGAIN + ":", self.new_again)
+        form.addRow("", self.new_admin)
+        form.addRow("", self.create_account)
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        layout.addWidget(self.account_table, 1)
+        layout.addLayout(buttons)
+        layout.addWidget(disable_note)
+        layout.addWidget(box)
+        self.account_table.itemSelectionChanged.connect(self._account_selected)
+        self.toggle_enabled.clicked.connect(self._toggle_enabled)
+        self.reset_password.clicked.connect(self._ask_password)
+        self.create_account.clicked.connect(self._create_account)
+        self.new_again.returnPressed.connect(self._create_account)
+        return tab
+
+    def _account(self, name: str | None) -> dict | None:
+        return next((a for a in self.accounts if a["name"] == name), None)
+
+    def _account_selected(self) -> None:
+        account = self._account(_selected_name(self.account_table))
+        enabled = account is None or account.get("enabled", True)
+        self.toggle_enabled.setText(texts.DISABLE_ACCOUNT if enabled else texts.ENABLE_ACCOUNT)
+        self.toggle_enabled.setAccessibleName(self.toggle_enabled.text())
+        self.toggle_enabled.setEnabled(account is not None and not self.busy)
+        self.reset_password.setEnabled(account is not None and not self.busy)
+
+    def _toggle_enabled(self) -> None:
+        account = self._account(_selected_name(self.account_table))
+        if account is None:
+            return
+        enable = not account.get("enabled", True)
+        if not enable and account["name"] == self.session.account_name:
+            show_message(self.status, texts.NOT_YOURSELF, problem=True)
+            return
+        done = texts.ACCOUNT_ENABLED if enable else texts.ACCOUNT_DISABLED
+        self._change(self.session.set_account_enabled, account["name"], enable, done=done.format(name=account["name"]))
+
+    def _ask_password(self) -> None:
+        name = _selected_name(self.account_table)
+        if name is None:
+            return
+        self._password_dialog = PasswordDialog(name, self)
+        self._password_dialog.accepted.connect(lambda: self._save_password(name))
+        self._password_dialog.open()
+
+    def _save_password(self, name: str) -> None:
+        password = self._password_dialog.password.text()
+        self._change(self.session.reset_password, name, password, done=texts.PASSWORD_RESET.format(name=name))
+
+    def _create_account(self) -> None:
+        name = self.new_name.text().strip()
+        if not name:
+            show_message(self.status, texts.NEED_NAME, problem=True)
+            return
+        if self.new_password.text() != self.new_again.text():
+            show_message(self.status, texts.PASSWORDS_DIFFER, problem=True)
+            return
+        self._change(
+            self.session.add_account,
+            name,
+            self.new_password.text(),
+            self.new_admin.isChecked(),
+            done=texts.ACCOUNT_CREATED.format(name=name),
+            then=self._clear_new_account,
+        )
+
+    def _clear_new_account(self) -> None:
+        for field in (self.new_name, self.new_password, self.new_again):
+            field.clear()
+        self.new_admin.setChecked(False)
+
+    # --- the groups tab -----------------------------------------------------------------------
+
+    def _groups_tab(self) -> QWidget:
+        self.group_list = named(QListWidget(), "groups_list", texts.GROUPS_TAB)
+        self.new_group_name = named(QLineEdit(), "new_group_name", texts.GROUP_NAME)
+        self.new_group_level = self._level_combo("new_group_level")
+        self.create_group = _button(texts.CREATE_GROUP, "create_group")
+        new_box = named(QGroupBox(texts.NEW_GROUP), "new_group", texts.NEW_GROUP)
+        new_form = QFormLayout(new_box)
+        new_form.addRow(texts.GROUP_NAME + ":", self.new_group_name)
+        new_form.addRow(texts.GROUP_LEVEL + ":", self.new_group_level)
+        new_form.addRow("", self.create_group)
+        left = QVBoxLayout()
+        left.addWidget(self.group_list, 1)
+        left.addWidget(new_box)
+
+        self.group_box = named(QGroupBox(), "group_details", texts.GROUP)
+        self.group_note = message_label("group_note")
+        self.group_level = self._level_combo("group_level")
+        self.member_table = _table("members_table", texts.MEMBER_COLUMNS[0], texts.MEMBER_COLUMNS)
+        self.remove_member = _button(texts.REMOVE_MEMBER, "remove_member")
+        self.toggle_owner = _button(texts.MAKE_OWNER, "toggle_owner")
+        self.member_to_add = named(QComboBox(), "member_to_add", texts.ADD_MEMBER)
+        self.add_as_owner = named(QCheckBox(texts.AS_OWNER), "add_as_owner", texts.AS_OWNER)
+        self.add_member = _button(texts.ADD_MEMBER, "add_member")
+        member_buttons = QHBoxLayout()
+        member_buttons.addWidget(self.remove_member)
+        member_buttons.addWidget(self.toggle_owner)
+        member_buttons.addStretch()
+        add_row = QHBoxLayout()
+        add_row.addWidget(self.member_to_add, 1)
+        add_row.addWidget(self.add_member)
+        right = QVBoxLayout(self.group_box)
+        right.addWidget(self.group_note)
+        level_form = QFormLayout()
+        level_form.addRow(texts.GROUP_LEVEL + ":", self.group_level)
+        right.addLayout(level_form)
+        right.addWidget(self.member_table, 1)
+        right.addLayout(member_buttons)
+        right.addLayout(add_row)
+        right.addWidget(self.add_as_owner)
+
+        tab = QWidget()
+        layout = QHBoxLayout(tab)
+        layout.addLayout(left, 2)
+        layout.addWidget(self.group_box, 3)
+        self.group_list.currentRowChanged.connect(lambda _row: self._show_group())
+        self.member_table.itemSelectionChanged.connect(self._member_selected)
+        self.create_group.clicked.connect(self._create_group)
+        self.new_group_name.returnPressed.connect(self._create_group)
+        self.group_level.activated.connect(self._level_chosen)
+        self.add_member.clicked.connect(self._add_member)
+        self.remove_member.clicked.connect(self._remove_member)
+        self.toggle_owner.clicked.connect(self._toggle_owner)
+        return tab
+
+    def _level_combo(self, object_name: str) -> QComboBox:
+        combo = named(QComboBox(), object_name, texts.GROUP_LEVEL)
+        for level, label in texts.GROUP_LEVELS.items():
+            combo.addItem(label, level)
+        return combo
+
+    def _group(self) -> dict | None:
+        item = self.group_list.currentItem()
+        name = item.data(Qt.ItemDataRole.UserRole) if item else None
+        return next((g for g in self.groups if g["name"] == name), None)
+
+    def _show_group(self) -> None:
+        group = self._group()
+        chosen = group is not None
+        for w in (self.group_level, self.member_table, self.member_to_add, self.add_member, self.add_as_owner):
+            w.setEnabled(chosen)
+        self.group_box.setTitle(group["name"] if group else texts.GROUP)
+        show_message(self.group_note, "" if chosen else texts.NO_GROUP_CHOSEN if self.groups else texts.NO_GROUPS_YET)
+        self.group_note.setVisible(not chosen)
+        if group is None:
+            self.member_table.setRowCount(0)
+            self.member_to_add.clear()
+            self._member_selected()
+            return
+        self.group_level.setCurrentIndex(max(0, self.group_level.findData(group["permissions"])))
+        members = sorted(group["members"], key=lambda m: m["name"])
+        keep = _selected_name(self.member_table)
+        _fill(self.member_table, [[m["name"], texts.YES if m["owner"] else texts.NO] for m in members], keep)
+        inside = {m["name"] for m in members}
+        self.member_to_add.clear()
+        self.member_to_add.addItems([a["name"] for a in self.accounts if a["name"] not in inside])
+        self._member_selected()
+
+    def _member(self) -> dict | None:
+        group, name = self._group(), _selected_name(self.member_table)
+        return next((m for m in group["members"] if m["name"] == name), None) if group else None
+
+    def _member_selected(self) -> None:
+        member = self._member()
+        self.remove_member.setEnabled(member is not None and not self.busy)
+        self.toggle_owner.setEnabled(member is not None and not self.busy)
+        self.toggle_owner.setText(texts.UNMAKE_OWNER if member and member["owner"] else texts.MAKE_OWNER)
+        self.toggle_owner.setAccessibleName(self.toggle_owner.text())
+        self.add_member.setEnabled(self._group() is not None and self.member_to_add.count() > 0 and not self.busy)
+
+    def _create_group(self) -> None:
+        name = self.new_group_name.text().strip()
+        if not name:
+            show_message(self.status, texts.NEED_NAME, problem=True)
+            return
+        level = self.new_group_level.currentData()
+        self._change(
+            self.session.create_group,
+            name,
+            level,
+            done=texts.GROUP_CREATED.format(name=name),
+            then=lambda: (self.new_group_name.clear(), setattr(self, "_keep_group", name)),
+        )
+
+    def _level_chosen(self, _index: int) -> None:
+        group, level = self._group(), self.group_level.currentData()
+        if group is None or level == group["permissions"]:
+            return
+        done = texts.LEVEL_CHANGED.format(name=group["name"], level=texts.GROUP_LEVELS[level].split(":")[0].lower())
+        self._change(self.session.set_group_permissions, group["name"], level, done=done)
+
+    def _add_member(self) -> None:
+        group, account = self._group(), self.member_to_add.currentText()
+        if group is None or not account:
+            return
+        done = texts.MEMBER_ADDED.format(account=account, group=group["name"])
+        self._change(self.session.add_member, group["name"], account, self.add_as_owner.isChecked(), done=done)
+
+    def _remove_member(self) -> None:
+        group, member = self._group(), self._member()
+        if group is None or member is None:
+            return
+        done = texts.MEMBER_REMOVED.format(account=member["name"], group=group["name"])
+        self._change(self.session.remove_member, group["name"], member["name"], done=done)
+
+    def _toggle_owner(self) -> None:
+        group, member = self._group(), self._member()
+        if group is None or member is None:
+            return
+        owner = not member["owner"]
+        what = texts.OWNER_WORD if owner else texts.MEMBER_WORD
+        done = texts.OWNER_CHANGED.format(account=member["name"], what=what, group=group["name"])
+        self._change(self.session.add_member, group["name"], member["name"], owner, done=done)
+
+    # --- every change the same way: off the GUI thread, a sentence after it, the lists read again
+
+    def _change(self, fn, *args, done: str, then=None) -> None:
+        if self.busy:
+            return
+        self._set_busy(True)
+        show_message(self.status, texts.WORKING)
+
+        def succeeded(_result) -> None:
+            show_message(self.status, done)
+            if then is not None:
+                then()
+
+        self._run(self.ops.op(fn, *args).success(succeeded).failure(self._failed).finished(self.reload))
+
+    def _failed(self, exc: BaseException) -> None:
+        show_message(self.status, plain_sentence(exc), problem=True)
+        self._set_busy(False)
+
+    def _set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        for w in (self.create_account, self.create_group):
+            w.setEnabled(not busy)
+        self._account_selected()
+        self._member_selected()
+
+    def reload(self) -> None:
+        """Read the accounts and groups again (after every change, and when the window opens)."""
+        self._set_busy(True)
+        session = self.session
+        found = self.ops.op(lambda: (session.accounts(), session.groups()))
+        self._run(found.success(self._loaded).failure(self._failed))
+
+    def _run(self, op) -> None:
+        self._ops.add(op)
+        op.run_in_background()
+        self._ops = {o for o in self._ops if o.running}
+
+    def closeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        for op in self._ops:
+            op.cancel()
+        super().closeEvent(event)
+
+    def _loaded(self, found) -> None:
+        self.accounts, self.groups = found
+        rows = [
+            [
+                a["name"],
+                texts.YES if a["admin"] else texts.NO,
+                texts.YES if a.get("enabled", True) else texts.DISABLED_NOTE,
+                ", ".join(a.get("groups", [])),
+            ]
+            for a in self.accounts
+        ]
+        _fill(self.account_table, rows, _selected_name(self.account_table))
+        keep = self._keep_group or (self._group() or {}).get("name")
+        self._keep_group = None
+        self.group_list.blockSignals(True)
+        self.group_list.clear()
+        for g in self.groups:
+            item = QListWidgetItem(f"{g['name']}  ({g['permissions']}, {count(len(g['members']), 'member')})")
+            item.setData(Qt.ItemDataRole.UserRole, g["name"])
+            self.group_list.addItem(item)
+            if g["name"] == keep:
+                self.group_list.setCurrentItem(item)
+        self.group_list.blockSignals(False)
+        self._set_busy(False)
+        self._show_group()
