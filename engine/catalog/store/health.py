@@ -321,7 +321,9 @@ def fileset_summaries(catalog: Catalog, owner_id: int | None) -> list[FilesetSum
     health = fileset_health(catalog, owner_id)
     empty = FilesetHealth(HealthState.OK, None, 0)
     return [
-        FilesetSummary(i, name, owner, transfer, created, files or 0, size or 0, *_fields(health.get(i, empty)))
+        FilesetSummary(
+            i, name, owner, transfer, created, int(files or 0), int(size or 0), *_fields(health.get(i, empty))
+        )
         for i, name, owner, transfer, created, files, size in rows
     ]
 
