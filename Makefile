@@ -15,8 +15,10 @@ test: setup
 	.venv/bin/mypy engine
 	.venv/bin/ruff check engine gui tests bench packaging
 	.venv/bin/python -m pytest -q
+	.venv/bin/python -m pytest -q tests/engine --catalog=postgresql  # the engine again, its catalog on PostgreSQL
 
 bench: setup
 	.venv/bin/python bench/bench_import.py
 	.venv/bin/python bench/bench_verify.py
+	.venv/bin/python bench/bench_postgres.py
 	.venv/bin/python bench/bench_gui_stall.py

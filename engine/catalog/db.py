@@ -73,6 +73,12 @@ def server_error(exc: BaseException) -> CatalogError | None:
 
     orig = getattr(exc, "orig", None)  # SQLAlchemy wraps the driver's exception
     for candidate in (exc, orig):
+        if isinstance(candidate, psycopg.errors.LockNotAvailable):  # store.base.exclusive's bounded wait
+            return CatalogError(
+                f"The catalog database is locked by another command (on this or another import host), which "
+                f"kept it locked for more than {BUSY_TIMEOUT_MS / 1000:g} seconds, so the command stopped.",
+                "Wait until that command has finished ('inplace jobs' lists running imports), or stop it.",
+            )
         if isinstance(candidate, psycopg.OperationalError):
             detail = " ".join(str(candidate).split())
             return CatalogError(

@@ -200,3 +200,26 @@ def test_move_catalog_refuses_a_database_that_holds_another_catalog(data_dir, cl
     assert code != 0 and "is not empty (it has rows in" in err and "accounts" in err
     assert pg_rows(pg_url, "SELECT id, name FROM accounts") == before
     assert data_dir.catalog_path.exists() and "catalog_url" not in (data_dir.root / "settings.toml").read_text()
+
+
+def test_a_write_lock_held_too_long_by_another_host_stops_the_import_with_one_sentence(pg_data_dir, pg_url, tmp_path):
+    from engine.catalog.store.base import CATALOG_LOCK_KEY
+
+    src = make_sources(tmp_path / "src", 3)
+    holder = create_engine(pg_url)  # another host, stopped inside its locked step
+    try:
+        with holder.begin() as conn:
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CATALOG_LOCK_KEY})
+            command = cli_command(pg_data_dir.root, "import", "--transfer", "ln_s", "--accept", str(src))
+            env = {**cli_process_env(), "INPLACE_BUSY_TIMEOUT_MS": "300"}
+            result = subprocess.run(command, capture_output=True, text=True, env=env, cwd=REPO, timeout=120)
+    finally:
+        holder.dispose()
+    assert result.returncode == 2, result.stdout + result.stderr
+    [sentence] = [line for line in result.stderr.splitlines() if line.startswith("inplace:")]
+    assert "locked by another command" in sentence and "more than 0.3 seconds" in sentence
+    assert "Job 1 stopped part-way; no original was deleted" in sentence and "Traceback" not in result.stderr
+    rollback = run_cli_process(pg_data_dir.root, "jobs", "--rollback", "1")
+    assert rollback.returncode == 0, rollback.stdout + rollback.stderr
+    assert pg_rows(pg_url, "SELECT count(*) FROM filesets") == [(0,)]
+    assert all(p.is_file() for p in src.iterdir())
