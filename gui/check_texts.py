@@ -8,7 +8,8 @@ TOOL_CHECK_DATA = "Check imported data…"
 CHECK_TITLE = "Check imported data"
 CHECK_INTRO_OWN = (
     "Files imported in place stay where they were: if they are moved, renamed, edited or lost, the "
-    "images in the repository break. A check finds out. These are your filesets."
+    "images in the repository break. A check finds out. These are the filesets you may see: yours, and "
+    "those of groups you belong to that share theirs."
 )
 CHECK_INTRO_ALL = (
     "Files imported in place stay where they were: if they are moved, renamed, edited or lost, the "

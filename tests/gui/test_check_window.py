@@ -213,6 +213,6 @@ def test_an_ordinary_account_sees_and_checks_only_its_own_filesets(qtbot, wizard
     window = wizard.tools.open("check_data")
     qtbot.waitUntil(lambda: window.table.rowCount() > 0, timeout=10000)
     assert column(window, NAME) == [next(n for n in column(window, NAME) if n.startswith("mine.tif"))]
-    assert window.table.isColumnHidden(OWNER) and "your filesets" in window.findChild(QLabel, "check_intro").text()
+    assert window.table.isColumnHidden(OWNER) and "yours" in window.findChild(QLabel, "check_intro").text()
     check_and_wait(qtbot, window)
     assert "Checked 1 file" in window.status.text() and not window.problems.groups
