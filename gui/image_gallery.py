@@ -24,12 +24,15 @@ def picture_path(fileset: dict) -> str | None:
     return next((r["thumbnail"] for r in fileset["images"] or [] if r["thumbnail"]), None)
 
 
-def look(session, job_ids: list[int], loaded: set[int], cancel) -> tuple[bool, list[dict], dict[int, QImage]]:
-    """(worker thread) Wait a moment for the background reader, then the jobs' filesets as read so far
-    and the thumbnails not loaded before, scaled for the gallery (a QImage may be made off the GUI
-    thread, a QPixmap may not). The first value says whether the reader has finished."""
-    finished = False
-    for _ in range(round(WAIT_SECONDS / WAIT_STEP)):
+def look(
+    session, job_ids: list[int], loaded: set[int], wait: bool, cancel
+) -> tuple[bool, list[dict], dict[int, QImage]]:
+    """(worker thread) Wait a moment for the background reader (unless this is the first look, which
+    shows the cells at once), then the jobs' filesets as read so far and the thumbnails not loaded
+    before, scaled for the gallery (a QImage may be made off the GUI thread, a QPixmap may not). The
+    first value says whether the reader has finished."""
+    finished = session.wait_for_images(0)
+    for _ in range(round(WAIT_SECONDS / WAIT_STEP) if wait and not finished else 0):
         cancel.raise_if_cancelled()  # the page or the wizard went away: no catalog query after that
         if finished := session.wait_for_images(WAIT_STEP):
             break
@@ -70,6 +73,7 @@ class ImageGallery(QListWidget):
         self.more = False  # more filesets were imported than are shown
         self._items: dict[int, QListWidgetItem] = {}
         self._asked: list[int] = []  # the jobs the running look asked about
+        self._looked = False  # the first look answers at once, the next ones wait for the reader
         self._op = None
         self.setViewMode(QListView.ViewMode.ListMode)
         self.setFlow(QListView.Flow.LeftToRight)  # cells side by side, as many as fit, then the next row
@@ -79,7 +83,6 @@ class ImageGallery(QListWidget):
         self.setIconSize(QSize(ICON, ICON))
         self.setGridSize(CELL)
         self.setWordWrap(True)
-        self.setUniformItemSizes(True)  # each cell's text wraps within the cell, not past it
         self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         waiting = QPixmap(ICON, ICON)
         waiting.fill(QColor("#d8dde3"))
@@ -103,7 +106,7 @@ class ImageGallery(QListWidget):
     def _look(self) -> None:
         self._asked = list(self.job_ids)
         self._op = (
-            self.ops.op(look, self.session, list(self.job_ids), set(self._loaded()))
+            self.ops.op(look, self.session, list(self.job_ids), set(self._loaded()), wait=self._looked)
             .with_cancel()
             .success(self._seen)
             .run_in_background()
@@ -114,6 +117,7 @@ class ImageGallery(QListWidget):
 
     def _seen(self, found) -> None:
         finished, filesets, pictures = found
+        self._looked = True
         self.more = len(filesets) > SHOWN
         for fileset in filesets[:SHOWN]:
             self._show(fileset, pictures.get(fileset["fileset_id"]), finished)
@@ -126,6 +130,7 @@ class ImageGallery(QListWidget):
         item = self._items.get(fileset["fileset_id"])
         if item is None:
             item = QListWidgetItem(self._waiting, "")
+            item.setSizeHint(CELL - QSize(8, 8))  # the text wraps within its cell, beside the thumbnail
             self._items[fileset["fileset_id"]] = item
             self.addItem(item)
         images = fileset["images"]
@@ -146,5 +151,6 @@ class ImageGallery(QListWidget):
 
     def clear_all(self) -> None:
         self.stop()
+        self._looked = False
         self._items.clear()
         self.clear()

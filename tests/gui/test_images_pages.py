@@ -137,11 +137,15 @@ def test_the_results_page_shows_thumbnails_and_what_was_not_read(qtbot, wizard, 
     assert wizard.currentId() == PageId.RESULTS
     page = wizard.currentPage()
     gallery = page.gallery
+    first = []
+    gallery.updated.connect(lambda: first or first.append([gallery.item(i).text() for i in range(gallery.count())]))
     # The page is there and usable before the thumbnails: the reader starts a quiet second after the import.
     assert page.model.rowCount() > 0 and not gallery.finished
     page.failed_only.setChecked(True)
     page.failed_only.setChecked(False)
     qtbot.waitUntil(lambda: gallery.finished, timeout=60000)
+    # The first look answers at once, with a cell per fileset waiting for its thumbnail.
+    assert len(first[0]) == 4 and all(text.endswith("\nthumbnail being made…") for text in first[0])
     assert page.gallery_box.isVisible()
 
     session = wizard.state.session
