@@ -1,7 +1,10 @@
-"""Destination: an existing or new project and dataset, and how filesets are named.
+"""Destination: the group and the person the import is for (when there is a choice), an existing or new
+project and dataset, and how filesets are named.
 
 The Project and Dataset lists can be typed into: a name that matches one in the list chooses it,
 any other name is a new one, created with the import. "New…" opens a labelled field for the same.
+The Group list is shown to someone who may import into several groups (their default chosen), "Import
+for" only to those who may import for others (administrators and group owners).
 """
 
 from __future__ import annotations
@@ -37,6 +40,24 @@ def _typeable(combo: QComboBox) -> QComboBox:
     return combo
 
 
+def _who_and_where(session) -> tuple[list[dict], list[dict], dict[str, str | None], list[str]]:
+    """The containers, the groups this account sees with their members, the default group of each
+    account it sees, and the people it may import for (worker thread)."""
+    defaults = {a["name"]: a["default_group"] for a in session.accounts()}
+    defaults[session.account_name] = session.default_group
+    return session.containers(), session.groups(), defaults, session.import_for_candidates()
+
+
+def groups_for(groups: list[dict], person: str, me: str, admin: bool) -> list[str]:
+    """The groups an import for `person` may go into: theirs, and when they are someone else, only
+    those I own unless I am an administrator (the engine's rule for --sudo and -g)."""
+
+    def member(g: dict, name: str, owner: bool = False) -> bool:
+        return any(m["name"] == name and (m["owner"] or not owner) for m in g["members"])
+
+    return [g["name"] for g in groups if member(g, person) and (person == me or admin or member(g, me, owner=True))]
+
+
 def _choice(combo: QComboBox) -> int | str | None:
     """What a list says: an entry's data (an id, NONE or NEW), a typed new name, or None when empty."""
     text = combo.currentText().strip()
@@ -53,6 +74,11 @@ class DestinationPage(QWizardPage):
         self.containers: list[dict] = []
         self.setTitle(texts.DEST_TITLE)
         self.setSubTitle(texts.DEST_SUBTITLE)
+        self.group = named(QComboBox(), "group", texts.GROUP)
+        self.import_for = named(QComboBox(), "import_for", texts.IMPORT_FOR)
+        for combo, hint in ((self.group, texts.GROUP_HINT), (self.import_for, texts.IMPORT_FOR_HINT)):
+            combo.setToolTip(hint)
+            combo.setAccessibleDescription(hint)
         self.project = named(_typeable(QComboBox()), "project", texts.PROJECT)
         self.new_project = named(QLineEdit(), "new_project_name", texts.NEW_PROJECT_NAME)
         self.dataset = named(_typeable(QComboBox()), "dataset", texts.DATASET)
@@ -71,6 +97,10 @@ class DestinationPage(QWizardPage):
         group.addButton(self.name_custom)
         self.name_first.setChecked(True)
         form = QFormLayout()
+        self.import_for_label = QLabel(f"&{texts.IMPORT_FOR}:")
+        self.group_label = QLabel(f"&{texts.GROUP}:")
+        form.addRow(self.import_for_label, self.import_for)
+        form.addRow(self.group_label, self.group)
         form.addRow(f"&{texts.PROJECT}:", self.project)
         self.new_project_label = QLabel(texts.NEW_PROJECT_NAME + ":")
         form.addRow(self.new_project_label, self.new_project)
@@ -80,7 +110,12 @@ class DestinationPage(QWizardPage):
         form.addRow(texts.NAMING + ":", self.name_first)
         form.addRow("", self.name_custom)
         form.addRow("", self.custom_name)
-        for label, field in ((self.new_project_label, self.new_project), (self.new_dataset_label, self.new_dataset)):
+        for label, field in (
+            (self.new_project_label, self.new_project),
+            (self.new_dataset_label, self.new_dataset),
+            (self.import_for_label, self.import_for),
+            (self.group_label, self.group),
+        ):
             label.setBuddy(field)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -92,12 +127,51 @@ class DestinationPage(QWizardPage):
         for edit in (self.new_project, self.new_dataset, self.custom_name):
             edit.textChanged.connect(self._refresh)
         self.name_custom.toggled.connect(self._refresh)
+        self.import_for.currentIndexChanged.connect(lambda _index: self._show_groups())
+        self.groups: list[dict] = []
+        self.defaults: dict[str, str | None] = {}
+        self._show_people([])
 
     def initializePage(self) -> None:  # noqa: N802
-        self.ops.op(self.state.session.containers).success(self._loaded).run_in_background()
+        self.ops.op(_who_and_where, self.state.session).success(self._loaded).run_in_background()
 
-    def _loaded(self, containers: list[dict]) -> None:
-        self.containers = containers
+    def _me(self) -> str:
+        return self.state.session.account_name if self.state.session else ""
+
+    def _show_people(self, people: list[str]) -> None:
+        """Import for: myself first, shown only to someone who may import for others."""
+        keep = self.import_for.currentData() or self.state.import_for
+        self.import_for.blockSignals(True)
+        self.import_for.clear()
+        self.import_for.addItem(texts.MYSELF.format(name=self._me()), None)
+        for name in people:
+            if name != self._me():
+                self.import_for.addItem(name, name)
+        self.import_for.setCurrentIndex(max(0, self.import_for.findData(keep)))
+        self.import_for.blockSignals(False)
+        shown = self.import_for.count() > 1
+        self.import_for_label.setVisible(shown)
+        self.import_for.setVisible(shown)
+        self._show_groups(self.state.group)  # coming back to the page keeps the group chosen before
+
+    def _show_groups(self, keep: str | None = None) -> None:
+        """Group: a list when there are several, the person's default group chosen first; nothing when
+        there is no choice (the only group, or none: a personal data dir is not cluttered)."""
+        person = self.import_for.currentData() or self._me()
+        admin = self.state.session is not None and self.state.session.is_admin
+        names = groups_for(self.groups, person, self._me(), admin)
+        chosen = keep if keep in names else self.defaults.get(person)
+        self.group.clear()
+        for name in names:
+            self.group.addItem(name, name)
+        self.group.setCurrentIndex(max(0, self.group.findData(chosen)))
+        self.group_label.setVisible(len(names) > 1)
+        self.group.setVisible(len(names) > 1)
+        self._refresh()
+
+    def _loaded(self, found) -> None:
+        self.containers, self.groups, self.defaults, people = found
+        self._show_people(people)
         projects = sorted(
             {(c["project_id"], c["project"]) for c in self.containers if c["project_id"]}, key=lambda p: p[1]
         )
@@ -139,6 +213,10 @@ class DestinationPage(QWizardPage):
         self.custom_name.setEnabled(self.name_custom.isChecked())
         project, dataset = self._project_name(), self._dataset_name()
         notes = []
+        person = self.import_for.currentData()
+        if person:
+            me = self.state.session.account_name if self.state.session else ""
+            notes.append(texts.IMPORT_FOR_NOTE.format(name=person, me=me))
         if isinstance(project, str) and project:
             notes.append(texts.NEW_PROJECT_NOTE.format(name=project))
         if isinstance(dataset, str) and dataset:
@@ -187,6 +265,8 @@ class DestinationPage(QWizardPage):
         return not self.why_not_complete()
 
     def validatePage(self) -> bool:  # noqa: N802
+        self.state.group = self.group.currentData() if self.group.count() else None
+        self.state.import_for = self.import_for.currentData()
         self.state.target = self.target()
         self.state.fileset_name = self.custom_name.text().strip() if self.name_custom.isChecked() else None
         return True

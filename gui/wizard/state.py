@@ -29,6 +29,8 @@ class WizardState:
     exclude_imported: bool = False
     target: Target | None = None
     fileset_name: str | None = None
+    group: str | None = None  # the group the filesets belong to; None: the default group of their owner
+    import_for: str | None = None  # the account the filesets belong to, when not the one signed in
     transfer: str = DEFAULT_TRANSFER  # the transfer's spec: its name, or package.module:ClassName
     checksum_algorithm: str = DEFAULT_ALGORITHM
     make_read_only: bool = False
@@ -50,6 +52,8 @@ class WizardState:
             exclude="clientpath" if self.exclude_imported else None,
             make_read_only=self.make_read_only,
             continue_on_error=True,  # the results page shows every failure and retries them
+            group=self.group,
+            sudo=self.import_for,
         )
         values.update(changes)
         assert self.session is not None
