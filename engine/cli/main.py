@@ -73,7 +73,7 @@ def _account_options(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> Parser:
-    from engine.cli import admin_cmd, catalog_cmd, check_cmd, groups_cmd, import_cmd
+    from engine.cli import admin_cmd, catalog_cmd, check_cmd, groups_cmd, import_cmd, policy_cmd
 
     parser = Parser(
         prog="inplace",
@@ -224,6 +224,7 @@ def build_parser() -> Parser:
     groups_cmd.add_account_switches(p)
     p.set_defaults(func=admin_cmd.run_accounts)
     groups_cmd.add_commands(admin, _account_options)
+    policy_cmd.add_command(admin, _account_options)
 
     p = sub.add_parser("demo", help="import a small generated folder with ln_s into the personal data dir")
     p.set_defaults(func=admin_cmd.run_demo)
