@@ -3,9 +3,20 @@
 from __future__ import annotations
 
 import os
+from functools import partial
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QLabel, QListWidget, QWidget
+from PySide6.QtCore import SIGNAL, SLOT, QObject, Qt, Signal
+from PySide6.QtWidgets import (
+    QLabel,
+    QListWidget,
+    QProgressBar,
+    QSizePolicy,
+    QWidget,
+    QWizard,
+    QWizardPage,
+)
+
+PROBLEM_COLOUR = "#b00020"
 
 
 def named(widget: QWidget, object_name: str, accessible: str | None = None) -> QWidget:
@@ -51,5 +62,76 @@ def show_message(label: QLabel, text: str, problem: bool = False) -> None:
     """Put a sentence in a message label; a problem is shown as one (colour, a sign, a description
     for screen readers), not as plain black text."""
     label.setText(f"⚠ {text}" if problem and text else text)
-    label.setStyleSheet("color: #b00020;" if problem else "")
+    if bool(label.property("problem")) != problem:  # re-styled only when it changes: a new style
+        label.setProperty("problem", problem)  # makes the page lay itself out again around the label
+        label.setStyleSheet(f"color: {PROBLEM_COLOUR};" if problem else "")
     label.setAccessibleDescription(("Problem: " if problem else "") + text)
+
+
+def cheap_button_updates(wizard: QWizard) -> None:
+    """Answer each page's completeChanged by enabling or disabling the wizard's buttons, and nothing
+    more. QWizard's own answer turns updates of the whole window off and on again, and turning them
+    on repaints all of it: over `ssh -X` every tick and keystroke uploaded the whole window (2.7 MB
+    at 960x720). Which buttons show still follows QWizard, which sets them up at each page change."""
+    for page_id in wizard.pageIds():
+        page = wizard.page(page_id)
+        QObject.disconnect(page, SIGNAL("completeChanged()"), wizard, SLOT("_q_updateButtonStates()"))
+        page.completeChanged.connect(partial(_enable_buttons, wizard, page))
+
+
+def _enable_buttons(wizard: QWizard, page: QWizardPage) -> None:
+    if wizard.currentPage() is not page:
+        return  # the page is set up again when it becomes current
+    complete = page.isComplete()
+    can_continue = wizard.nextId() != -1
+    for which, enabled in (
+        (QWizard.WizardButton.NextButton, can_continue and complete),
+        (QWizard.WizardButton.CommitButton, can_continue and complete),
+        (QWizard.WizardButton.FinishButton, page.isFinalPage() and complete),
+    ):
+        button = wizard.button(which)
+        if button.isEnabled() != enabled:
+            button.setEnabled(enabled)
+
+
+class OneLineLabel(QLabel):
+    """A line of text that never changes the page's layout: fixed height, elided in the middle when
+    too long, the full text in its tooltip. A wrapping label that grows or shrinks moves everything
+    below it, and over `ssh -X` all of that is uploaded again."""
+
+    def __init__(self, object_name: str) -> None:
+        super().__init__()
+        named(self, object_name)
+        self._full = ""
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.setFixedHeight(self.fontMetrics().height() + 2)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+    def set_line(self, text: str) -> None:
+        if text != self._full:
+            self._full = text
+            self.setToolTip(text)
+            self.setAccessibleDescription(text)
+            self._elide()
+
+    def line(self) -> str:
+        return self._full
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideMiddle, max(self.width(), 40))
+        if shown != self.text():
+            self.setText(shown)
+
+
+def set_bar_value(bar: QProgressBar, value: int) -> None:
+    """QProgressBar.setValue repaints at once, flushing to the X server while Python holds the
+    interpreter lock, so a slow display held the import back: repaint at the next event loop turn."""
+    if bar.value() == value:
+        return
+    bar.setUpdatesEnabled(False)
+    bar.setValue(value)
+    bar.setUpdatesEnabled(True)  # schedules one update of the bar

@@ -3,6 +3,8 @@ safe Cancel; at the end, what really happened (files imported, not files looked 
 
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -20,9 +22,10 @@ from engine.api import count, human_duration, human_size
 from engine.states import FileState, JobState
 from gui import texts
 from gui.models import OutcomeModel, report_summary
-from gui.widgets import message_label, named, show_message
+from gui.widgets import OneLineLabel, message_label, named, set_bar_value, show_message
 
 LOG_LINES = 5000
+SHOW_EVERY = 0.5  # seconds between visible progress updates: enough for a person, cheap over ssh -X
 
 
 class ImportPage(QWizardPage):
@@ -34,10 +37,14 @@ class ImportPage(QWizardPage):
         self.setSubTitle(texts.IMPORT_SUBTITLE)
         self.files_bar = named(QProgressBar(), "files_progress", texts.FILES_BAR)
         self.bytes_bar = named(QProgressBar(), "bytes_progress", texts.DATA_BAR)
-        self.counts = message_label("progress_counts")
-        self.rate = message_label("progress_rate")
-        self.current = message_label("current_file")
+        # Lines that change ten times a second keep their size, so the page never moves under them
+        # (over ssh -X a moved page is uploaded again); the table does not scroll as files finish.
+        self.counts = OneLineLabel("progress_counts")
+        self.rate = OneLineLabel("progress_rate")
+        self.current = OneLineLabel("current_file")
         self.status = message_label("import_status")
+        self.status.setMinimumHeight(3 * self.status.fontMetrics().lineSpacing())  # the end's words fit
+        self._shown_at = 0.0
         self.model = OutcomeModel(self)
         self.table = named(QTableView(), "live_results", "Files as they finish")
         self.table.setModel(self.model)
@@ -78,8 +85,9 @@ class ImportPage(QWizardPage):
         self.model.replace_all([])
         self.log.clear()
         show_message(self.status, "")
-        self.counts.setText("")
-        self.rate.setText(texts.PROGRESS_RATE_UNKNOWN)
+        self.counts.set_line("")
+        self.current.set_line("")
+        self.rate.set_line(texts.PROGRESS_RATE_UNKNOWN)
         self.cancel_button.setEnabled(True)
         self.files_bar.setRange(0, max(1, s.plan.file_count))
         self.files_bar.setValue(0)
@@ -105,9 +113,13 @@ class ImportPage(QWizardPage):
     def _progress(self, snap) -> None:
         if not self._mine() or self.done:
             return
-        self.files_bar.setValue(min(snap.files_done, self.files_bar.maximum()))
-        self.bytes_bar.setValue(int(1000 * snap.bytes_done / snap.bytes_total) if snap.bytes_total else 0)
-        self.counts.setText(
+        now = time.monotonic()
+        if now - self._shown_at < SHOW_EVERY and snap.files_done < snap.files_total:
+            return
+        self._shown_at = now
+        set_bar_value(self.files_bar, min(snap.files_done, self.files_bar.maximum()))
+        set_bar_value(self.bytes_bar, int(1000 * snap.bytes_done / snap.bytes_total) if snap.bytes_total else 0)
+        self.counts.set_line(
             texts.PROGRESS_FILES.format(
                 done=snap.files_done,
                 total=count(snap.files_total, "file"),
@@ -115,11 +127,11 @@ class ImportPage(QWizardPage):
                 bytes_total=human_size(snap.bytes_total),
             )
         )
-        self.current.setText(
+        self.current.set_line(
             texts.NOW.format(path=snap.current_path) if snap.current_path and snap.phase == "importing" else ""
         )
         left = snap.seconds_left
-        self.rate.setText(
+        self.rate.set_line(
             texts.PROGRESS_RATE.format(
                 rate=human_size(snap.bytes_per_second), files_rate=snap.files_per_second, left=human_duration(left)
             )
@@ -130,24 +142,21 @@ class ImportPage(QWizardPage):
     def _files(self, outcomes) -> None:
         if not self._mine():
             return
-        self.model.append(outcomes)
-        self.table.scrollToBottom()
+        self.model.append(outcomes)  # rows below the visible ones cost only the scroll bar
         lines = [
             f"{o.state}: {o.source}" + (f": {o.error_message}" if o.error_message else "")
             for o in outcomes
             if o.state != FileState.DONE
         ]
-        done = sum(1 for o in outcomes if o.state == FileState.DONE)
-        if done:
-            lines.append(texts.MORE_DONE.format(files=count(done, "more file"), last=outcomes[-1].source))
-        self.log.appendPlainText("\n".join(lines))
+        if lines:  # the log tells what needs attention; the counts above tell the progress
+            self.log.appendPlainText("\n".join(lines))
 
     def _show_end(self, imported: int, imported_bytes: int, total: int, total_bytes: int) -> None:
         """The bars and counts at the end say what was imported, not how many files were looked at."""
         self.files_bar.setRange(0, max(1, total))
-        self.files_bar.setValue(imported)
-        self.bytes_bar.setValue(int(1000 * imported_bytes / total_bytes) if total_bytes else 0)
-        self.counts.setText(
+        set_bar_value(self.files_bar, imported)
+        set_bar_value(self.bytes_bar, int(1000 * imported_bytes / total_bytes) if total_bytes else 0)
+        self.counts.set_line(
             texts.END_COUNTS.format(
                 done=imported,
                 total=count(total, "file"),
@@ -155,8 +164,8 @@ class ImportPage(QWizardPage):
                 bytes_total=human_size(total_bytes),
             )
         )
-        self.rate.setText("")
-        self.current.setText("")
+        self.rate.set_line("")
+        self.current.set_line("")
         self.cancel_button.setEnabled(False)
 
     def _finished(self, report) -> None:

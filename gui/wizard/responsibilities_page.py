@@ -5,6 +5,7 @@ and exactly what was ticked is what the engine records with the job."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget, QWizard, QWizardPage
 
 from gui import texts
@@ -24,6 +25,7 @@ class ResponsibilitiesPage(QWizardPage):
         self.setCommitPage(True)
         self.setButtonText(QWizard.WizardButton.CommitButton, texts.IMPORT_BUTTON)
         self.status = message_label("responsibilities_status")
+        self.status.setMinimumHeight(self.status.fontMetrics().lineSpacing())  # "Checking…" gone moves nothing
         self.body = QWidget()
         # Many statements and warnings never squeeze their sentences: the list scrolls instead.
         self.scroll = named(QScrollArea(), "responsibilities_list", texts.RESP_TITLE)
@@ -49,7 +51,11 @@ class ResponsibilitiesPage(QWizardPage):
 
     def _show(self, prepared) -> None:
         self.prepared = prepared
-        show_message(self.status, "" if prepared.statements else texts.RESP_NONE)
+        shown = "" if prepared.statements else texts.RESP_NONE
+        if self.state.import_for:  # accepted by the person who runs the import, for someone else's images
+            me = self.state.session.account_name
+            shown = f"{texts.RESP_FOR_SOMEONE.format(name=self.state.import_for, me=me)} {shown}".strip()
+        show_message(self.status, shown)
         self._rebuild(prepared.statements, prepared.warnings, prepared.needs_acknowledgement)
         self.completeChanged.emit()
 
@@ -87,7 +93,7 @@ class ResponsibilitiesPage(QWizardPage):
         row_layout = QVBoxLayout(row)
         row_layout.setContentsMargins(0, 4, 0, 4)
         box = named(QCheckBox(label), name, text)
-        row_layout.addWidget(box)
+        row_layout.addWidget(box, 0, Qt.AlignmentFlag.AlignLeft)  # as wide as its words: a tick repaints only them
         words = QLabel(text)
         words.setWordWrap(True)
         words.setBuddy(box)

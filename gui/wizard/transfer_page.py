@@ -28,13 +28,26 @@ from gui.operations import plain_sentence
 from gui.policy_dialog import PolicyDialog
 from gui.widgets import message_label, named, show_message
 
+SHARED_SETUP = "shared-setup"  # the checks' finding about a shared data dir's set-up (inplace admin setup-group)
+
 
 def _check_all(state, extra_specs: list[str]):
     """Every transfer (loading plugins) and the checks of the selection for each (worker thread).
     Checked with the default transfer: a chosen plugin that no longer loads is a finding, not a failure."""
     found = transfers() + [describe_transfer(spec) for spec in extra_specs]
     prepared = state.session.prepare(state.plan, state.options(transfer=DEFAULT_TRANSFER), True)
-    return found, prepared, state.session.policy
+    # A data dir shared with a group whose set-up would stop the next member (the checks' finding):
+    # every problem, not only the first. A personal data dir is never looked at.
+    shared = any(f.code == SHARED_SETUP for fs in prepared.checks.by_transfer.values() for f in fs)
+    return found, prepared, state.session.policy, state.session.server_setup() if shared else None
+
+
+def setup_text(report) -> str:
+    """The server's set-up problems for several people and the command that fixes them, or "" when none."""
+    if report is None or report.ok:
+        return ""
+    lines = [texts.SETUP_PROBLEMS.format(group=report.group)] + [f"• {p}" for p in report.problems]
+    return "\n".join([*lines, texts.SETUP_FIX, f"    {report.command_line}", texts.SETUP_SINGLE_NOTE])
 
 
 class TransferPage(QWizardPage):
@@ -51,6 +64,9 @@ class TransferPage(QWizardPage):
         self.setTitle(texts.TRANSFER_TITLE)
         self.setSubTitle(texts.TRANSFER_SUBTITLE)
         self.status = message_label("checks_status")
+        self.setup_note = message_label("setup_note")  # the server's set-up for several people, when wrong
+        self.setup_note.hide()
+        self.status.setMinimumHeight(self.status.fontMetrics().lineSpacing())  # "Checking…" gone moves nothing
         self.check_again = named(QPushButton(texts.CHECK_AGAIN), "check_again", texts.CHECK_AGAIN)
         self.check_again.hide()
         self.choices = named(QListWidget(), "transfers", "Transfers")
@@ -73,6 +89,7 @@ class TransferPage(QWizardPage):
         status_row.addWidget(self.status, 1)
         status_row.addWidget(self.check_again)
         layout.addLayout(status_row)
+        layout.addWidget(self.setup_note)
         layout.addWidget(self.choices, 2)
         layout.addWidget(self.details, 2)
         policy_row = QHBoxLayout()
@@ -119,7 +136,9 @@ class TransferPage(QWizardPage):
         )
 
     def _checked(self, found) -> None:
-        self.transfers, self.state.prepared, self.policy = found
+        self.transfers, self.state.prepared, self.policy, setup = found
+        show_message(self.setup_note, setup_text(setup), problem=True)
+        self.setup_note.setVisible(bool(setup_text(setup)))
         show_message(self.status, self._after_checks)
         self._after_checks = ""
         self._fill(self.state.prepared.checks)
