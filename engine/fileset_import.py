@@ -10,9 +10,7 @@ import traceback
 from engine import checkpoints
 from engine.allocation import Allocated
 from engine.errors import Cancelled, ErrorKind, FileFailure, file_failure_from_os_error
-from engine.group_modes import share_folders
 from engine.joblog import JobLog
-from engine.paths import repository_names
 from engine.results import FileOutcome
 from engine.sources import Stored, make_read_only
 from engine.states import FileState
@@ -20,22 +18,22 @@ from engine.transfers import FileTask, Identity
 
 
 def import_fileset(importer, item: Allocated, log: JobLog) -> list[FileOutcome]:
-    """Run the importer's transfer over one allocated fileset; every outcome is emitted."""
-    run, transfer, fs = importer.run_state, importer.transfer, item.plan
-    base = os.path.join(importer.repository, item.repo_dir)
-    names = repository_names([f.path for f in fs.files])
-    log.write(f"fileset {fs.name} ({fs.rule}, {len(fs.files)} files) -> {item.repo_dir}", fileset=True)
+    """Run the importer's transfer over one allocated fileset; every outcome is emitted. What it made
+    is listed in `item.created`, for the importer to remove if the fileset is not kept."""
+    run, transfer, fs, job = importer.run_state, importer.transfer, item.plan, importer.job_folder
+    root = importer.root
+    log.write(f"fileset {fs.name} ({fs.rule}, {len(fs.files)} files) -> {job.repo_dir}")
     for problem in fs.problems:
-        log.write(f"problem: {problem}", fileset=True)
+        log.write(f"fileset {fs.name}: problem: {problem}")
     for note in fs.notes:
-        log.write(f"note: {note}", fileset=True)
+        log.write(f"fileset {fs.name}: note: {note}")
     outcomes: list[FileOutcome] = []
     identities: list[Identity] = []
-    made_dirs = {base}
+    created = item.created
     cancelled = False
-    for f, name in zip(fs.files, names, strict=True):
-        dest = os.path.join(base, name)
-        outcome = run.outcome(f.path, f.size, fs, FileState.TRANSFERRING, repo_path=f"{item.repo_dir}/{name}")
+    for f, name in zip(fs.files, item.names, strict=True):
+        dest = f"{root}/{name}"
+        outcome = run.outcome(f.path, f.size, fs, FileState.TRANSFERRING, repo_path=name)
         outcomes.append(outcome)
         if cancelled or importer.cancel.cancelled:
             cancelled = True
@@ -44,17 +42,18 @@ def import_fileset(importer, item: Allocated, log: JobLog) -> list[FileOutcome]:
         if fs.problems:
             run.fail(outcome, FileFailure(ErrorKind.NOT_FOUND, f"Incomplete multi-file set: {fs.problems[0]}."))
             continue
-        parent = os.path.dirname(dest)
-        if parent not in made_dirs:
-            os.makedirs(parent, exist_ok=True)
-            share_folders(str(importer.repository), os.path.relpath(parent, importer.repository))
-            made_dirs.add(parent)
         importer.progress.update(current_path=f.path)
         task = FileTask(f.path, dest, run.algorithm, f.size, f.dev, f.ino, importer.on_block)
         t0 = time.monotonic()
         try:
+            job.ensure_parent(dest)
             before = Identity.of(os.stat(f.path))
-            checksum = transfer.create(task)
+            created.append(name)  # from here on, whatever lies at `dest` is this fileset's
+            try:
+                checksum = transfer.create(task)
+            except FileExistsError:
+                created.pop()  # names are unique within the job: never remove what another made
+                raise
             checkpoints.reached("created")
             outcome.state = FileState.VERIFYING
             transfer.verify(task, checksum)
@@ -89,8 +88,8 @@ def import_fileset(importer, item: Allocated, log: JobLog) -> list[FileOutcome]:
             o.error_message = "Not kept: another file of the same fileset failed, so the whole fileset was rolled back."
         if not ok:
             o.repo_path = None
-        line = f"{o.state} {o.source}" + (f" -> {o.repo_path} {o.checksum}" if ok else f": {o.error_message or ''}")
-        log.write(line, fileset=True)
+        if o.state != FileState.DONE:
+            log.write(f"{o.state} {o.source}: {o.error_message or ''}")
         run.emit(o)
     return outcomes
 

@@ -13,11 +13,13 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import time
 from dataclasses import asdict, dataclass
 
 from engine import checkpoints
-from engine.allocation import Allocated, allocate
+from engine.allocation import Allocated, JobFolder, allocate
+from engine.catalog import pending
 from engine.catalog.registration import imported_meanwhile, keep_results, register
 from engine.catalog.store.accounts import AccountRef
 from engine.catalog.store.base import exclusive
@@ -34,10 +36,9 @@ from engine.groups import resolve_ownership
 from engine.images import queue_filesets
 from engine.joblog import JobLog
 from engine.jobs import finish_job, heartbeat, start_job
-from engine.paths import DirectoryAllocator, client_path, real_path_resolver
+from engine.paths import client_path, real_path_resolver
 from engine.plan import ImportPlan
 from engine.progress import CancelToken, ProgressTracker
-from engine.repository import remove_fileset_dir, write_new_file
 from engine.responsibilities import require_acknowledgement
 from engine.results import FileOutcome, JobReport
 from engine.run_state import RunState
@@ -96,6 +97,7 @@ class Importer:
         self.transfer: Transfer = get_transfer(options.transfer)
         get_algorithm(options.checksum_algorithm)  # unknown names fail before the job starts
         self.repository = data_dir.repository
+        self.root = str(data_dir.repository)
 
     def run(self, plan: ImportPlan, checks: CheckReport | None = None, required_statements=None) -> JobReport:
         """Import the plan. Refuses before writing anything when the checks (run here unless the
@@ -116,6 +118,9 @@ class Importer:
         report = JobReport(job_id, JobState.RUNNING, self.transfer.name, str(log_path))
         self.run_state = RunState(report, self.progress, self.on_file, opts.checksum_algorithm, opts.name)
         log = JobLog(log_path)
+        self.job_folder = JobFolder(
+            self.data_dir, job_id, self.ownership.owner.name, self.ownership.owner.id, _selection_parent(plan)
+        )
         started = time.monotonic()
         try:
             self._start(plan, log, started)
@@ -135,6 +140,7 @@ class Importer:
             self._clean_up_sources(plan, log)
         log.write(report.summary())
         log.close()
+        self._finish_folder(log_path)
         finish_job(self.data_dir, job_id, report.state, report.summary())
         self.progress.update(phase="done")
         return report
@@ -171,7 +177,6 @@ class Importer:
                 self.run_state.emit(outcome, planned=False)
 
     def _import_batches(self, plan: ImportPlan, log: JobLog, dataset_id: int | None) -> None:
-        allocator = DirectoryAllocator(str(self.repository), self.data_dir.settings.template)
         row = {
             "job_id": self.run_state.report.job_id,
             "owner_id": self.ownership.owner.id,
@@ -185,7 +190,7 @@ class Importer:
             if stop:
                 self.run_state.mark_not_attempted(batch, stop)
                 continue
-            allocated = allocate(self.data_dir, allocator, batch, {**row, "account_name": self.ownership.owner.name})
+            allocated = allocate(self.job_folder, batch, row)
             stop = self._run_batch(allocated, log)
         self._record([], [])
 
@@ -227,7 +232,6 @@ class Importer:
                 self.run_state.mark_not_attempted([item.plan], stop)
                 continue
             outcomes = import_fileset(self, item, log)
-            item.log_text = log.take_fileset_lines()
             self.progress.fileset_finished()
             if all(o.state == FileState.DONE for o in outcomes):
                 registered.append((item, outcomes))
@@ -243,8 +247,6 @@ class Importer:
         registered = self._record(registered, failed_ids)
         checkpoints.reached("registered")
         queue_filesets(self.data_dir, [item.fileset_id for item, _ in registered])  # images, in the background
-        for item, _ in registered:
-            write_new_file(os.path.join(self.repository, f"{item.repo_dir}.log"), item.log_text)
         report.filesets_created += len(registered)
         self.run_state.stored.extend(s for item, _ in registered for s in item.stored or [])
         return stop
@@ -265,7 +267,9 @@ class Importer:
                 late = imported_meanwhile(conn, self.options.exclude, entries)
                 registered = self._drop_imported_meanwhile(registered, late, failed_ids)
                 entries = [e for e in entries if e["fileset_id"] not in late]
-            register(conn, [item.fileset_id for item, _ in registered], entries, failed_ids)
+            kept = [item.fileset_id for item, _ in registered]
+            register(conn, kept, entries, failed_ids)
+            pending.clear(conn, kept)
             keep_results(conn, self.run_state.take_result_rows())
         return registered
 
@@ -301,7 +305,7 @@ class Importer:
     def _leads_to(self, outcome: FileOutcome, f) -> bool:
         """The repository's link still reaches the very file that was imported."""
         try:
-            st = os.stat(os.path.join(self.repository, outcome.repo_path or ""))
+            st = os.stat(f"{self.root}/{outcome.repo_path}")
         except OSError:
             return False
         return (st.st_dev, st.st_ino) == (f.dev, f.ino)
@@ -335,7 +339,15 @@ class Importer:
         self.progress.advance(bytes_=n)
 
     def _roll_back(self, item: Allocated) -> None:
-        remove_fileset_dir(self.repository, item.repo_dir)
+        self.job_folder.remove(item.created)
+        item.created = []
+
+    def _finish_folder(self, log_path) -> None:
+        """The job's folder goes if the job kept nothing; otherwise a copy of the job's log lies beside it."""
+        self.job_folder.finish()
+        repo_dir = self.job_folder.repo_dir
+        if repo_dir is not None and os.path.isdir(f"{self.root}/{repo_dir}"):
+            shutil.copyfile(log_path, f"{self.root}/{repo_dir}.log")
 
     def _clean_up_sources(self, plan: ImportPlan, log: JobLog) -> None:
         report = self.run_state.report
@@ -357,6 +369,14 @@ class Importer:
                 )
             return
         log.write(report.sources_kept_reason)
+
+
+def _selection_parent(plan: ImportPlan) -> str:
+    """The common parent of what was selected (and of any member a set pulled in from elsewhere):
+    below the job's folder, every file keeps its path relative to it."""
+    folders = {os.path.dirname(p) for p in plan.paths}
+    folders.update(os.path.dirname(f.path) for fs in plan.filesets for f in fs.files if not f.selected)
+    return os.path.commonpath(sorted(folders)) if folders else "/"
 
 
 def _batches(filesets: list[FilesetPlan]):

@@ -129,14 +129,57 @@ def common_parent(paths: list[str]) -> str:
     return os.path.commonpath([os.path.dirname(p) for p in paths])
 
 
+class JobNames:
+    """Where each source lands inside the job's folder: its path below `parent` (the common parent of
+    the selection), each component sanitised. Folders are sanitised once each, not once per file.
+
+    Two sources can only share a name when sanitising changed at least one of them; such a name is
+    then given a `~N` before its suffix until it is free, among the job's names and against a source
+    file that would land there unchanged. Names are therefore unique within the job, which is what
+    lets a failed fileset remove its own paths without ever touching another's."""
+
+    def __init__(self, parent: str) -> None:
+        self.parent = parent.rstrip("/") or "/"
+        self._prefix = len(self.parent) + 1 if self.parent != "/" else 1
+        self._folders: dict[str, str] = {}
+        self._changed: set[str] = set()  # names made by sanitising (few): the only possible clashes
+
+    def name(self, path: str) -> str:
+        folder, _, base = path.rpartition("/")
+        folder = folder or "/"
+        rel_folder = self._folders.get(folder)
+        if rel_folder is None:
+            rel_folder = self._folders[folder] = self._folder(folder)
+        clean = base.translate(_TRANSLATION)
+        if clean.upper() in _RESERVED:
+            clean += "_"
+        name = f"{rel_folder}/{clean}" if rel_folder else clean
+        if clean == base and rel_folder == folder[self._prefix :]:
+            return name if name not in self._changed else self._free(name)
+        return self._free(name)
+
+    def _folder(self, folder: str) -> str:
+        if folder != self.parent and not folder.startswith(self.parent.rstrip("/") + "/"):
+            raise ValueError(f"{folder} is not below {self.parent}")
+        rel = folder[self._prefix :] if folder != self.parent else ""
+        return "/".join(sanitise_component(part) for part in rel.split("/")) if rel else ""
+
+    def _free(self, name: str) -> str:
+        """`name`, or the first `stem~N.suffix` that no other source of the job takes."""
+        candidate, n = name, 1
+        while candidate in self._changed or os.path.lexists(os.path.join(self.parent, candidate)):
+            n += 1
+            head, slash, base = name.rpartition("/")
+            stem, dot, suffix = base.partition(".")
+            candidate = f"{head}{slash}{stem}~{n}{dot}{suffix}"
+        self._changed.add(candidate)
+        return candidate
+
+
 def repository_names(sources: list[str]) -> list[str]:
-    """Where each source lands inside its fileset directory: the layout below their common parent."""
-    parent = common_parent(sources)
-    out = []
-    for src in sources:
-        rel = os.path.relpath(src, parent)
-        out.append("/".join(sanitise_component(p) for p in rel.split(os.sep)))
-    return out
+    """Where each source lands below their common parent (see JobNames)."""
+    names = JobNames(common_parent(sources))
+    return [names.name(src) for src in sources]
 
 
 def real_path_resolver() -> Callable[[str], str]:

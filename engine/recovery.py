@@ -7,6 +7,8 @@ import os
 import stat
 from dataclasses import dataclass, field
 
+from engine.allocation import remove_paths
+from engine.catalog import pending as pending_paths
 from engine.catalog import store
 from engine.catalog.store import AccountRef
 from engine.catalog.store.filesets import EntryRecord
@@ -18,7 +20,7 @@ from engine.groups import require_may_change_fileset, require_may_change_job
 from engine.images import remove_thumbnails
 from engine.importer import ImportOptions
 from engine.jobs import mark_interrupted
-from engine.repository import fileset_dir, remove_fileset_dir
+from engine.repository import checked_entry_paths, fileset_dir, remove_fileset_dir, remove_job_folder_if_empty
 from engine.states import JobState
 
 
@@ -43,11 +45,24 @@ def _interrupted_job(data_dir: DataDir, job_id: int, account: AccountRef, action
 
 
 def remove_pending(data_dir: DataDir, job_id: int) -> int:
-    """Remove the unfinished filesets of a job from the repository and the catalog."""
+    """Remove the unfinished filesets of a job from the repository and the catalog: for a job with its
+    own folder, exactly the paths they recorded before creating them (never one a registered entry
+    holds), then folders left empty; for an older job, each fileset's own folder."""
     pending = store.filesets.pending(data_dir, job_id)
+    job_dir = pending_paths.job_folder(data_dir, job_id)
+    in_job = [fileset_id for fileset_id, repo_dir in pending if repo_dir == job_dir]
+    if job_dir is not None:
+        fileset_dir(data_dir.repository, job_dir)  # a row edited to point outside stops it all
+        keep = pending_paths.registered_paths(data_dir, job_dir)
+        names = [n for n in pending_paths.pending_paths(data_dir, in_job) if n not in keep]
+        checked_entry_paths(data_dir.repository, job_dir, names)
+        remove_paths(str(data_dir.repository), names, os.path.join(data_dir.repository, job_dir))
     for _, repo_dir in pending:
-        remove_fileset_dir(data_dir.repository, repo_dir)
+        if repo_dir != job_dir:
+            remove_fileset_dir(data_dir.repository, repo_dir)
     store.filesets.remove(data_dir, [fileset_id for fileset_id, _ in pending])
+    if job_dir is not None:
+        remove_job_folder_if_empty(data_dir.repository, job_dir)
     return len(pending)
 
 
@@ -105,9 +120,12 @@ def delete_filesets(
     unknown = [i for i in fileset_ids if i not in found]
     if unknown:
         raise UsageError(f"There is no fileset {unknown[0]}.", "List them with 'inplace filesets'.")
+    in_job = pending_paths.in_job_folder(data_dir, [fs.id for fs in filesets])
     for fs in filesets:  # all are checked before any is removed
         require_may_change_fileset(data_dir, account, fs.id, fs.owner_id, f"delete fileset {fs.id}")
         fileset_dir(data_dir.repository, fs.repo_dir)  # a row edited to point outside stops it all
+        if fs.id in in_job:
+            checked_entry_paths(data_dir.repository, fs.repo_dir, [e.repo_path for e in fs.entries])
     for fs in filesets:
         if keep_sole_copies and fs.transfer != "ln_s" and not all(_still_there(e) for e in fs.entries):
             report.kept.append(
@@ -126,7 +144,12 @@ def delete_filesets(
             else:
                 report.bytes_freed += st.st_size
             report.files += 1
-        remove_fileset_dir(data_dir.repository, fs.repo_dir)
+        if fs.id in in_job:  # entries first, then the folders they leave empty, the job's own included
+            above = os.path.dirname(os.path.join(data_dir.repository, fs.repo_dir))
+            remove_paths(str(data_dir.repository), [e.repo_path for e in fs.entries], above)
+            remove_job_folder_if_empty(data_dir.repository, fs.repo_dir)
+        else:
+            remove_fileset_dir(data_dir.repository, fs.repo_dir)
         store.filesets.remove(data_dir, [fs.id])
         remove_thumbnails(data_dir, [fs.id])  # their image rows went with the fileset (cascade)
         report.filesets += 1

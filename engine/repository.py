@@ -1,5 +1,6 @@
-"""The repository's side of filesets on disk: writing a fileset's log, and removing a fileset
-directory without ever reaching outside the repository or following a link to an original."""
+"""The repository's side of filesets on disk: removing a fileset (its own folder in the older layout,
+its entries in a job's folder now) without ever reaching outside the repository or following a link
+to an original."""
 
 from __future__ import annotations
 
@@ -8,14 +9,6 @@ import shutil
 from pathlib import Path
 
 from engine.errors import UsageError
-
-
-def write_new_file(path: str, text: str, mode: int = 0o640) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
-    try:
-        os.write(fd, text.encode("utf-8", "surrogateescape"))
-    finally:
-        os.close(fd)
 
 
 def fileset_dir(repository: Path, repo_dir: str) -> Path:
@@ -32,8 +25,43 @@ def fileset_dir(repository: Path, repo_dir: str) -> Path:
     return target
 
 
+def checked_entry_paths(repository: Path, repo_dir: str, names: list[str]) -> None:
+    """Refuse, before anything is removed, when a path lies outside `repo_dir` or reaches it through a
+    folder that was swapped for a link (which could lead to another fileset or to originals)."""
+    folder = fileset_dir(repository, repo_dir)
+    root = os.fspath(repository)
+    seen: set[str] = set()
+    for name in names:
+        parent = os.path.dirname(name)
+        if parent in seen:
+            continue
+        seen.add(parent)
+        inside = parent == repo_dir or parent.startswith(f"{repo_dir}/")
+        real = os.path.realpath(os.path.join(root, parent))
+        expected = os.path.join(folder, os.path.relpath(os.path.join(root, parent), os.path.join(root, repo_dir)))
+        if not inside or ".." in parent.split("/") or real != os.path.normpath(expected):
+            raise UsageError(
+                f"The catalog names '{name}' as a file of a fileset in '{repo_dir}', which is not a file inside that "
+                "folder of the repository; nothing was removed.",
+                "The catalog may have been edited by hand, or a folder replaced by a link: restore it from a backup.",
+            )
+
+
+def remove_job_folder_if_empty(repository: Path, repo_dir: str) -> None:
+    """A job's folder that holds nothing any more goes, with the copy of the job's log beside it."""
+    target = fileset_dir(repository, repo_dir)
+    try:
+        target.rmdir()
+    except FileNotFoundError:
+        pass
+    except OSError:
+        return  # it still holds files of other filesets
+    Path(f"{target}.log").unlink(missing_ok=True)
+
+
 def remove_fileset_dir(repository: Path, repo_dir: str) -> None:
-    """Remove a fileset directory and its log. Links are removed as links: originals are never touched."""
+    """Remove a fileset's own directory (the older layout) and its log. Links are removed as links:
+    originals are never touched."""
     target = fileset_dir(repository, repo_dir)
     if target.exists():
         shutil.rmtree(target, onexc=_ignore_missing)

@@ -99,6 +99,6 @@ def make_read_only(paths: list[str], log: JobLog) -> None:
         try:
             mode = os.stat(path).st_mode
             os.chmod(path, mode & ~(stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
-            log.write(f"made read-only: {path}", fileset=True)
+            log.write(f"made read-only: {path}")
         except OSError as exc:
-            log.write(f"could not make {path} read-only: {exc.strerror}", fileset=True)
+            log.write(f"could not make {path} read-only: {exc.strerror}")

@@ -107,6 +107,9 @@ class Job(Base):
     # Migration 0009: account_id is whom the job imported for; run_by_id who ran it, when that differs.
     run_by_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), nullable=True)
     group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id"), nullable=True)
+    # The job's folder in the repository, claimed here before it is made (migration 0010); NULL for
+    # jobs that made one folder per fileset.
+    repo_dir: Mapped[str | None] = mapped_column(Text, unique=True, index=True, nullable=True)
 
 
 class Acknowledgement(Base):
@@ -131,7 +134,9 @@ class Fileset(Base):
     dataset_id: Mapped[int | None] = mapped_column(ForeignKey("datasets.id"), nullable=True)
     name: Mapped[str] = mapped_column(FsString(1024))
     state: Mapped[str] = mapped_column(String(32), index=True)
-    repo_dir: Mapped[str] = mapped_column(Text, unique=True, index=True)  # relative to ManagedRepository
+    # Relative to ManagedRepository: the job's folder, shared by its filesets (migration 0010), or for
+    # filesets made before, the fileset's own folder.
+    repo_dir: Mapped[str] = mapped_column(Text, index=True)
     transfer: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(DateTime)
     rule: Mapped[str | None] = mapped_column(String(255), nullable=True)  # the grouping rule (migration 0004)
@@ -165,6 +170,16 @@ class FilesetEntry(Base):
     # The checked file's mtime when last found good, where the import recorded none (the repository's copy)
     # or a full check proved other bytes-equal file (a restore) good.
     seen_mtime: Mapped[float | None] = mapped_column(Float, nullable=True)
+
+
+class PendingPaths(Base):
+    """Repository paths a pending fileset is about to create, newline-separated, recorded before
+    they are made (migration 0010): what recovery removes after a crash."""
+
+    __tablename__ = "pending_paths"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    fileset_id: Mapped[int] = mapped_column(ForeignKey("filesets.id", ondelete="CASCADE"), index=True)
+    paths: Mapped[str] = mapped_column(Text)
 
 
 class FileResult(Base):

@@ -37,8 +37,9 @@ def test_every_transfer_end_to_end(transfer, data_dir, cli, tmp_path):
     entries = [e for fs in json.loads(out) for e in fs["entries"]]
     assert len(entries) == len(files)
     assert any(e["client_path"].endswith("nested/we;ird" + "x" + "name%.tif") for e in entries)
-    log = next((data_dir.repository).rglob("*.log")).read_text()
-    assert "done" in log
+    (log,) = data_dir.repository.rglob("*.log")  # one log per job, beside the job's one folder
+    assert log.with_suffix("").is_dir() and f"{len(files)} files transferred" in log.read_text()
+    assert {p.relative_to(log.with_suffix("")).parts[0] for p in repository_files(data_dir)} == {"src"}
 
 
 def test_dry_run_lists_filesets_and_imports_nothing(data_dir, cli, tmp_path):

@@ -8,6 +8,7 @@ the test changes the files, and the import goes on.
 import hashlib
 import json
 import os
+import shutil
 import stat
 import subprocess
 
@@ -362,13 +363,26 @@ def test_the_consistency_check_finds_orphans_and_keeps_those_holding_files(data_
 def test_a_fileset_folder_swapped_for_a_link_is_not_followed_on_delete(data_dir, cli, tmp_path):
     src = tmp_path / "src"
     tree(src, 2)
-    assert cli("import", "--transfer", "cp", src)[0] == 0
+    for name in ("img0.dat", "img1.dat"):  # two jobs: two folders
+        assert cli("import", "--transfer", "cp", src / name)[0] == 0
     (first, first_dir), (second, second_dir) = catalog_rows(data_dir, "SELECT id, repo_dir FROM filesets ORDER BY id")
     victim = data_dir.repository / first_dir
-    for p in victim.iterdir():
-        p.unlink()
-    victim.rmdir()
+    shutil.rmtree(victim)
     victim.symlink_to(data_dir.repository / second_dir, target_is_directory=True)
     code, out, err = cli("delete", first)
     assert code == 1 and "not a folder inside the repository" in err
-    assert len(list((data_dir.repository / second_dir).iterdir())) == 1  # the other fileset is untouched
+    assert [p.name for p in (data_dir.repository / second_dir).iterdir()] == ["img1.dat"]  # untouched
+
+
+def test_a_folder_inside_a_job_swapped_for_a_link_is_not_followed_on_delete(data_dir, cli, tmp_path):
+    src = tmp_path / "src"
+    tree(src / "a", 1)
+    tree(src / "b", 1)
+    assert cli("import", "--transfer", "cp", src)[0] == 0
+    ((job_dir,),) = catalog_rows(data_dir, "SELECT DISTINCT repo_dir FROM filesets")
+    folder = data_dir.repository / job_dir / "src"
+    shutil.rmtree(folder / "a")
+    (folder / "a").symlink_to(folder / "b", target_is_directory=True)  # a/img0.dat now reaches b's file
+    code, out, err = cli("delete", "1")
+    assert code == 1 and "replaced by a link" in err
+    assert [p.name for p in (folder / "b").iterdir()] == ["img0.dat"]  # the other fileset is untouched

@@ -9,7 +9,7 @@ from typing import Literal
 from sqlalchemy import delete, or_, select
 from sqlalchemy.engine import Connection
 
-from engine.catalog.models import Fileset, FilesetEntry
+from engine.catalog.models import Fileset, FilesetEntry, Job
 from engine.catalog.store.base import Catalog
 from engine.catalog.store.groups import fileset_seen_by
 from engine.states import FilesetState
@@ -119,9 +119,12 @@ def link_candidates(
 
 
 def repo_dirs(catalog: Catalog) -> list[tuple[str, str]]:
-    """Every fileset's folder (relative to the repository) with its state."""
+    """Every fileset's folder (relative to the repository) with its state, and every job's folder, with
+    the state "job" (claimed before it is made, so a folder seen on disk is always known here)."""
     with catalog.session() as s:
-        return [(d, state) for d, state in s.execute(select(Fileset.repo_dir, Fileset.state))]
+        rows = [(d, state) for d, state in s.execute(select(Fileset.repo_dir, Fileset.state).distinct())]
+        rows += [(d, "job") for d in s.scalars(select(Job.repo_dir).where(Job.repo_dir.is_not(None))) if d]
+        return rows
 
 
 def pending(catalog: Catalog, job_id: int) -> list[tuple[int, str]]:
