@@ -27,6 +27,7 @@ from engine.checks.findings import CheckReport, Finding, Severity, finding
 from engine.datadir import DataDir
 from engine.errors import StorageError, UsageError
 from engine.group_modes import SHARED_DIR_BITS, process_umask
+from engine.units import count
 
 SHOWN_EXAMPLES = 3  # folders named in a problem's sentence; the command covers all of them
 PROTECTED_HARDLINKS = Path("/proc/sys/fs/protected_hardlinks")
@@ -75,14 +76,14 @@ def inspect_setup(data_dir: DataDir, group: str | None = None, deep: bool = True
     repo = q(str(data_dir.repository))
     if wrong_group:
         report.problems.append(
-            f"{len(wrong_group)} folders of the repository do not belong to the group '{name}' "
-            f"(such as {_examples(wrong_group)}), so its members cannot be given write access to them."
+            f"{_folders(wrong_group)} of the repository {'does' if len(wrong_group) == 1 else 'do'} not belong to "
+            f"the group '{name}' (such as {_examples(wrong_group)}), so its members cannot be given write access."
         )
         report.commands.append(f"find {repo} -type d ! -group {q(name)} -exec chgrp {q(name)} {{}} +")
     if no_bits:
         report.problems.append(
-            f"{len(no_bits)} folders of the repository lack group write or the setgid bit "
-            f"(such as {_examples(no_bits)}): one member's import there would lock out the next."
+            f"{_folders(no_bits)} of the repository {'lacks' if len(no_bits) == 1 else 'lack'} group write or the "
+            f"setgid bit (such as {_examples(no_bits)}): one member's import there would lock out the next."
         )
         report.commands.append(f"find {repo} -type d ! -perm -2070 -exec chmod g+rwxs {{}} +")
     _check_catalog(data_dir, gid, name, report)
@@ -389,6 +390,10 @@ def _catalog_files(data_dir: DataDir) -> list[Path]:
 
 def _log_files(data_dir: DataDir) -> list[Path]:
     return [p for p in data_dir.logs.iterdir() if p.is_file()] if data_dir.logs.is_dir() else []
+
+
+def _folders(paths: list[str]) -> str:
+    return count(len(paths), "folder")
 
 
 def _examples(paths: list[str]) -> str:

@@ -76,8 +76,8 @@ def test_setup_group_reports_each_problem_applies_the_fix_and_a_second_member_ca
             f"{root} belongs to the group '{steward.name}', not '{lab}'",
             f"{root} has mode 0755: the group needs rwx and setgid",
             f"The data dir's owner '{steward.name}' is not in the group '{lab}'",
-            "folders of the repository do not belong to the group",
-            "folders of the repository lack group write or the setgid bit",
+            "3 folders of the repository do not belong to the group",
+            "3 folders of the repository lack group write or the setgid bit",
             f"The catalog file {data_dir.catalog_path} has mode 0600",
             f"The default ACL of {repo} would make new folders without group write",
         ):
