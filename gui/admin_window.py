@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -155,7 +156,7 @@ class AdminWindow(QWidget):
         buttons.addStretch()
         box = named(QGroupBox(texts.NEW_ACCOUNT), "new_account", texts.NEW_ACCOUNT)
         form = QFormLayout(box)
-        form.addRow("", rules)
+        form.addRow(rules)
         form.addRow(texts.ACCOUNT_NAME + ":", self.new_name)
         form.addRow(texts.PASSWORD + ":", self.new_password)
         form.addRow(texts.PASSWORD_AGAIN + ":", self.new_again)
@@ -235,12 +236,13 @@ class AdminWindow(QWidget):
     def _groups_tab(self) -> QWidget:
         self.group_list = named(QListWidget(), "groups_list", texts.GROUPS_TAB)
         self.new_group_name = named(QLineEdit(), "new_group_name", texts.GROUP_NAME)
-        self.new_group_level = self._level_combo("new_group_level")
+        self.new_group_level, new_level_explained = self._level_combo("new_group_level")
         self.create_group = _button(texts.CREATE_GROUP, "create_group")
         new_box = named(QGroupBox(texts.NEW_GROUP), "new_group", texts.NEW_GROUP)
         new_form = QFormLayout(new_box)
         new_form.addRow(texts.GROUP_NAME + ":", self.new_group_name)
         new_form.addRow(texts.GROUP_LEVEL + ":", self.new_group_level)
+        new_form.addRow("", new_level_explained)
         new_form.addRow("", self.create_group)
         left = QVBoxLayout()
         left.addWidget(self.group_list, 1)
@@ -248,7 +250,7 @@ class AdminWindow(QWidget):
 
         self.group_box = named(QGroupBox(), "group_details", texts.GROUP)
         self.group_note = message_label("group_note")
-        self.group_level = self._level_combo("group_level")
+        self.group_level, level_explained = self._level_combo("group_level")
         self.member_table = _table("members_table", texts.MEMBER_COLUMNS[0], texts.MEMBER_COLUMNS)
         self.remove_member = _button(texts.REMOVE_MEMBER, "remove_member")
         self.toggle_owner = _button(texts.MAKE_OWNER, "toggle_owner")
@@ -260,12 +262,16 @@ class AdminWindow(QWidget):
         member_buttons.addWidget(self.toggle_owner)
         member_buttons.addStretch()
         add_row = QHBoxLayout()
+        add_label = QLabel(texts.ADD_A_MEMBER + ":")
+        add_label.setBuddy(self.member_to_add)
+        add_row.addWidget(add_label)
         add_row.addWidget(self.member_to_add, 1)
         add_row.addWidget(self.add_member)
         right = QVBoxLayout(self.group_box)
         right.addWidget(self.group_note)
         level_form = QFormLayout()
         level_form.addRow(texts.GROUP_LEVEL + ":", self.group_level)
+        level_form.addRow("", level_explained)
         right.addLayout(level_form)
         right.addWidget(self.member_table, 1)
         right.addLayout(member_buttons)
@@ -286,11 +292,21 @@ class AdminWindow(QWidget):
         self.toggle_owner.clicked.connect(self._toggle_owner)
         return tab
 
-    def _level_combo(self, object_name: str) -> QComboBox:
+    def _level_combo(self, object_name: str) -> tuple[QComboBox, QLabel]:
+        """A list of the levels and, under it, what the chosen one means."""
         combo = named(QComboBox(), object_name, texts.GROUP_LEVEL)
+        explained = message_label(f"{object_name}_explained")
         for level, label in texts.GROUP_LEVELS.items():
             combo.addItem(label, level)
-        return combo
+            combo.setItemData(combo.count() - 1, texts.GROUP_LEVELS_EXPLAINED[level], Qt.ItemDataRole.ToolTipRole)
+
+        def explain(_index: int) -> None:
+            explained.setText(texts.GROUP_LEVELS_EXPLAINED[combo.currentData()])
+            combo.setAccessibleDescription(explained.text())
+
+        combo.currentIndexChanged.connect(explain)
+        explain(0)
+        return combo, explained
 
     def _group(self) -> dict | None:
         item = self.group_list.currentItem()
@@ -302,7 +318,7 @@ class AdminWindow(QWidget):
         chosen = group is not None
         for w in (self.group_level, self.member_table, self.member_to_add, self.add_member, self.add_as_owner):
             w.setEnabled(chosen)
-        self.group_box.setTitle(group["name"] if group else texts.GROUP)
+        self.group_box.setTitle(texts.THE_GROUP.format(name=group["name"]) if group else texts.GROUP)
         show_message(self.group_note, "" if chosen else texts.NO_GROUP_CHOSEN if self.groups else texts.NO_GROUPS_YET)
         self.group_note.setVisible(not chosen)
         if group is None:
@@ -349,7 +365,7 @@ class AdminWindow(QWidget):
         group, level = self._group(), self.group_level.currentData()
         if group is None or level == group["permissions"]:
             return
-        done = texts.LEVEL_CHANGED.format(name=group["name"], level=texts.GROUP_LEVELS[level].split(":")[0].lower())
+        done = texts.LEVEL_CHANGED.format(name=group["name"], level=texts.GROUP_LEVELS[level].lower())
         self._change(self.session.set_group_permissions, group["name"], level, done=done)
 
     def _add_member(self) -> None:

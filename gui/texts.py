@@ -235,7 +235,6 @@ RESP_WARNINGS_SHOWN = (
 # Accounts and groups (issue 14): the destination page's group and "import for", the administrators' window.
 GROUP = "Group"
 GROUP_HINT = "The group (lab) the imported images belong to. Its members see them as the group's level allows."
-GROUP_ONLY = "{name} (your only group)"
 IMPORT_FOR = "Import for"
 IMPORT_FOR_HINT = (
     "The person the imported images will belong to. You take on the responsibilities yourself, and the job "
@@ -247,10 +246,11 @@ RESP_FOR_SOMEONE = (
     "You are importing for {name}: the images will belong to {name}, and you ({me}) accept these "
     "responsibilities yourself. The job records both of you."
 )
-GROUP_LEVELS = {
-    "private": "Private: members see only their own images",
-    "read-only": "Read-only: members see each other's images but change only their own",
-    "read-write": "Read-write: members see, annotate and delete each other's images",
+GROUP_LEVELS = {"private": "Private", "read-only": "Read-only", "read-write": "Read-write"}
+GROUP_LEVELS_EXPLAINED = {
+    "private": "Members see only their own images.",
+    "read-only": "Members see each other's images but change only their own.",
+    "read-write": "Members see, annotate and delete each other's images.",
 }
 ADMIN_TOOL = "Accounts and groups…"
 ADMIN_TITLE = "Accounts and groups"
@@ -280,6 +280,10 @@ GROUP_NAME = "Name"
 GROUP_LEVEL = "Who sees what"
 CREATE_GROUP = "Create group"
 ADD_MEMBER = "Add to the group"
+ADD_A_MEMBER = "Add a member"
+THE_GROUP = "The group {name}"
+SETUP_SHOW = "Show the {count}"
+SETUP_HIDE = "Hide the problems"
 AS_OWNER = "as an owner (may manage the group and import for its members)"
 REMOVE_MEMBER = "Remove from the group"
 MAKE_OWNER = "Make owner"
@@ -302,7 +306,7 @@ WORKING = "Saving…"
 
 # The transfer page's report on the server's set-up for several people.
 SETUP_PROBLEMS = (
-    "This repository is shared by the group {group}, but it is not set up so that every member can import:"
+    "This repository is shared by the group {group}, but it is not set up so that every member can import."
 )
 SETUP_FIX = "An administrator fixes it, as root or as the repository's owner, with:"
 SETUP_SINGLE_NOTE = "Until then another member's import may fail; your own import can go ahead."

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from engine.api import DEFAULT_TRANSFER, Severity, algorithms, describe_transfer, transfers
+from engine.api import DEFAULT_TRANSFER, Severity, algorithms, count, describe_transfer, transfers
 from gui import texts
 from gui.operations import plain_sentence
 from gui.policy_dialog import PolicyDialog
@@ -42,12 +42,13 @@ def _check_all(state, extra_specs: list[str]):
     return found, prepared, state.session.policy, state.session.server_setup() if shared else None
 
 
-def setup_text(report) -> str:
-    """The server's set-up problems for several people and the command that fixes them, or "" when none."""
+def setup_text(report) -> tuple[str, str]:
+    """What the page says of a shared data dir's set-up: what is wrong in short with the command that
+    fixes it, and every problem for the administrator; ("", "") when nothing is wrong."""
     if report is None or report.ok:
-        return ""
-    lines = [texts.SETUP_PROBLEMS.format(group=report.group)] + [f"• {p}" for p in report.problems]
-    return "\n".join([*lines, texts.SETUP_FIX, f"    {report.command_line}", texts.SETUP_SINGLE_NOTE])
+        return "", ""
+    summary = [texts.SETUP_PROBLEMS.format(group=report.group), texts.SETUP_FIX, f"    {report.command_line}"]
+    return "\n".join([*summary, texts.SETUP_SINGLE_NOTE]), "\n".join(f"• {p}" for p in report.problems)
 
 
 class TransferPage(QWizardPage):
@@ -65,7 +66,13 @@ class TransferPage(QWizardPage):
         self.setSubTitle(texts.TRANSFER_SUBTITLE)
         self.status = message_label("checks_status")
         self.setup_note = message_label("setup_note")  # the server's set-up for several people, when wrong
-        self.setup_note.hide()
+        self.setup_details = message_label("setup_problems")
+        self._problem_count = ""  # "5 problems", said on the button that shows them
+        self.setup_toggle = named(QPushButton(), "show_setup_problems", texts.SETUP_HIDE)
+        self.setup_toggle.setCheckable(True)
+        self.setup_toggle.toggled.connect(self._show_setup_details)
+        for w in (self.setup_note, self.setup_details, self.setup_toggle):
+            w.hide()
         self.status.setMinimumHeight(self.status.fontMetrics().lineSpacing())  # "Checking…" gone moves nothing
         self.check_again = named(QPushButton(texts.CHECK_AGAIN), "check_again", texts.CHECK_AGAIN)
         self.check_again.hide()
@@ -89,7 +96,11 @@ class TransferPage(QWizardPage):
         status_row.addWidget(self.status, 1)
         status_row.addWidget(self.check_again)
         layout.addLayout(status_row)
-        layout.addWidget(self.setup_note)
+        setup_row = QHBoxLayout()
+        setup_row.addWidget(self.setup_note, 1)
+        setup_row.addWidget(self.setup_toggle, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(setup_row)
+        layout.addWidget(self.setup_details)
         layout.addWidget(self.choices, 2)
         layout.addWidget(self.details, 2)
         policy_row = QHBoxLayout()
@@ -137,11 +148,24 @@ class TransferPage(QWizardPage):
 
     def _checked(self, found) -> None:
         self.transfers, self.state.prepared, self.policy, setup = found
-        show_message(self.setup_note, setup_text(setup), problem=True)
-        self.setup_note.setVisible(bool(setup_text(setup)))
+        self._show_setup(setup)
         show_message(self.status, self._after_checks)
         self._after_checks = ""
         self._fill(self.state.prepared.checks)
+
+    def _show_setup(self, report) -> None:
+        summary, problems = setup_text(report)
+        show_message(self.setup_note, summary, problem=True)
+        self.setup_details.setText(problems)
+        self.setup_note.setVisible(bool(summary))
+        self.setup_toggle.setVisible(bool(summary))
+        self._problem_count = count(len(report.problems), "problem") if summary else ""
+        self._show_setup_details(self.setup_toggle.isChecked())
+
+    def _show_setup_details(self, shown: bool) -> None:
+        self.setup_details.setVisible(shown and self.setup_note.isVisible())
+        self.setup_toggle.setText(texts.SETUP_HIDE if shown else texts.SETUP_SHOW.format(count=self._problem_count))
+        self.setup_toggle.setAccessibleName(self.setup_toggle.text())
 
     def _check_failed(self, exc: BaseException) -> None:
         """A sentence on the page and a way to try again, instead of a page stuck on "checking"."""

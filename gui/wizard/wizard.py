@@ -8,6 +8,7 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton, QWizard
 
 from gui import check_texts, texts, watch_texts
+from gui.admin_window import AdminWindow
 from gui.check_window import CheckWindow
 from gui.operations import Operations
 from gui.runner import ImportRunner
@@ -73,6 +74,7 @@ class ImportWizard(QWizard):
         self.tools = ToolsPanel(self.state, self.ops, self)
         self.tools.add("check_data", check_texts.TOOL_CHECK_DATA, CheckWindow)
         self.tools.add("watch_folders", watch_texts.TOOL_WATCH_FOLDERS, WatchWindow)
+        self.tools.add("accounts_groups", texts.ADMIN_TOOL, AdminWindow, admin_only=True)
         self.steps.layout().addWidget(self.tools)  # below the step list
         pages[PageId.SIGN_IN].completeChanged.connect(self.tools.refresh)
         self.currentIdChanged.connect(lambda _id: self.tools.refresh())
