@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from functools import cache
 
 from engine.images.records import ImageRecord, well_name
 
@@ -22,7 +23,17 @@ class PlanePlace:
 def parse(xml: str):
     from ome_types import from_xml  # imported late: pydantic models take a moment to load
 
-    return from_xml(xml, validate=False)
+    return from_xml(xml, validate=False, parser_kwargs={"context": _context()})
+
+
+@cache
+def _context():
+    """One xsdata context for every parse: it keeps what it learnt of the OME model's classes. Left to
+    itself, ome-types makes a new one for each document, and learning the classes again takes most
+    of the time of a small OME-XML (measured: 5.7 ms a parse, 0.9 ms with the context kept)."""
+    from xsdata_pydantic_basemodel.bindings import XmlContext  # the kind of context ome-types uses
+
+    return XmlContext()
 
 
 def records(ome) -> list[ImageRecord]:

@@ -230,8 +230,10 @@ class DataPage(QWizardPage):
     def _images_arrived(self, plan, arrived: list[tuple[int, list[dict]]]) -> None:
         if plan is not self.scanned:  # read for a selection since changed
             return
+        self.filesets.setUpdatesEnabled(False)  # one repaint for the batch, not one a row
         for index, images in arrived:
             self.filesets.show_images(index, images)
+        self.filesets.setUpdatesEnabled(True)
 
     def _show(self, plan) -> None:
         self.filesets.show_plan(plan, self.imported)

@@ -64,7 +64,7 @@ class Ticks:
 
 
 def test_the_data_page_fills_in_images_in_the_background(qtbot, wizard, tmp_path):
-    copies = 150
+    copies = 250
     src = selection(tmp_path / "src", copies)
     sign_in(qtbot, wizard)
     click_next(qtbot, wizard)
