@@ -9,22 +9,15 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -32,78 +25,9 @@ from PySide6.QtWidgets import (
 
 from engine.api import count
 from gui import texts
+from gui.admin_parts import PasswordDialog, button, fill, name_table, password_field, selected_name
 from gui.operations import plain_sentence
 from gui.widgets import message_label, named, show_message
-
-
-def _password_field(object_name: str, accessible: str) -> QLineEdit:
-    field = named(QLineEdit(), object_name, accessible)
-    field.setEchoMode(QLineEdit.EchoMode.Password)
-    field.setPlaceholderText(texts.PASSWORD_PLACEHOLDER)
-    return field
-
-
-def _button(text: str, object_name: str) -> QPushButton:
-    return named(QPushButton(text), object_name, text.rstrip("…"))
-
-
-def _table(object_name: str, accessible: str, columns: list[str]) -> QTableWidget:
-    table = named(QTableWidget(0, len(columns)), object_name, accessible)
-    table.setHorizontalHeaderLabels(columns)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.verticalHeader().hide()
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(True)
-    return table
-
-
-def _fill(table: QTableWidget, rows: list[list[str]], keep: str | None) -> None:
-    """Rows of text; the row whose first cell is `keep` stays selected."""
-    table.setRowCount(len(rows))
-    for r, cells in enumerate(rows):
-        for c, text in enumerate(cells):
-            table.setItem(r, c, QTableWidgetItem(text))
-    names = [cells[0] for cells in rows]
-    if keep in names:
-        table.selectRow(names.index(keep))
-
-
-def _selected_name(table: QTableWidget) -> str | None:
-    rows = table.selectionModel().selectedRows()
-    return table.item(rows[0].row(), 0).text() if rows else None
-
-
-class PasswordDialog(QDialog):
-    """A new password typed twice, with the rules said before anything is typed. Opened with `open()`."""
-
-    def __init__(self, name: str, parent=None) -> None:
-        super().__init__(parent)
-        title = texts.RESET_PASSWORD_TITLE.format(name=name)
-        named(self, "password_dialog", title)
-        self.setWindowTitle(title)
-        intro = message_label("password_intro")
-        intro.setText(texts.RESET_PASSWORD_TEXT.format(name=name) + " " + texts.PASSWORD_RULES)
-        self.password = _password_field("new_password", texts.PASSWORD)
-        self.again = _password_field("new_password_again", texts.PASSWORD_AGAIN)
-        self.problem = message_label("password_problem")
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        named(self.buttons.button(QDialogButtonBox.StandardButton.Ok), "save_password", texts.RESET_PASSWORD)
-        self.buttons.accepted.connect(self._check)
-        self.buttons.rejected.connect(self.reject)
-        form = QFormLayout()
-        form.addRow(texts.PASSWORD + ":", self.password)
-        form.addRow(texts.PASSWORD_AGAIN + ":", self.again)
-        layout = QVBoxLayout(self)
-        for part in (intro, form, self.problem, self.buttons):
-            layout.addLayout(part) if isinstance(part, QFormLayout) else layout.addWidget(part)
-
-    def _check(self) -> None:
-        if self.password.text() != self.again.text():
-            show_message(self.problem, texts.PASSWORDS_DIFFER, problem=True)
-            return
-        self.accept()
 
 
 class AdminWindow(QWidget):
@@ -137,15 +61,15 @@ class AdminWindow(QWidget):
     # --- the accounts tab ---------------------------------------------------------------------
 
     def _accounts_tab(self) -> QWidget:
-        self.account_table = _table("accounts_table", texts.ACCOUNTS_TAB, texts.ACCOUNT_COLUMNS)
-        self.toggle_enabled = _button(texts.DISABLE_ACCOUNT, "toggle_enabled")
+        self.account_table = name_table("accounts_table", texts.ACCOUNTS_TAB, texts.ACCOUNT_COLUMNS)
+        self.toggle_enabled = button(texts.DISABLE_ACCOUNT, "toggle_enabled")
         self.toggle_enabled.setToolTip(texts.DISABLE_EXPLAINED)
-        self.reset_password = _button(texts.RESET_PASSWORD, "reset_password")
+        self.reset_password = button(texts.RESET_PASSWORD, "reset_password")
         self.new_name = named(QLineEdit(), "new_account_name", texts.ACCOUNT_NAME)
-        self.new_password = _password_field("new_account_password", texts.PASSWORD)
-        self.new_again = _password_field("new_account_password_again", texts.PASSWORD_AGAIN)
+        self.new_password = password_field("new_account_password", texts.PASSWORD)
+        self.new_again = password_field("new_account_password_again", texts.PASSWORD_AGAIN)
         self.new_admin = named(QCheckBox(texts.ADMINISTRATOR), "new_account_admin", texts.ADMINISTRATOR)
-        self.create_account = _button(texts.CREATE_ACCOUNT, "create_account")
+        self.create_account = button(texts.CREATE_ACCOUNT, "create_account")
         rules = message_label("password_rules")
         rules.setText(texts.PASSWORD_RULES)
         disable_note = message_label("disable_note")
@@ -179,7 +103,7 @@ class AdminWindow(QWidget):
         return next((a for a in self.accounts if a["name"] == name), None)
 
     def _account_selected(self) -> None:
-        account = self._account(_selected_name(self.account_table))
+        account = self._account(selected_name(self.account_table))
         enabled = account is None or account.get("enabled", True)
         self.toggle_enabled.setText(texts.DISABLE_ACCOUNT if enabled else texts.ENABLE_ACCOUNT)
         self.toggle_enabled.setAccessibleName(self.toggle_enabled.text())
@@ -187,7 +111,7 @@ class AdminWindow(QWidget):
         self.reset_password.setEnabled(account is not None and not self.busy)
 
     def _toggle_enabled(self) -> None:
-        account = self._account(_selected_name(self.account_table))
+        account = self._account(selected_name(self.account_table))
         if account is None:
             return
         enable = not account.get("enabled", True)
@@ -198,7 +122,7 @@ class AdminWindow(QWidget):
         self._change(self.session.set_account_enabled, account["name"], enable, done=done.format(name=account["name"]))
 
     def _ask_password(self) -> None:
-        name = _selected_name(self.account_table)
+        name = selected_name(self.account_table)
         if name is None:
             return
         self._password_dialog = PasswordDialog(name, self)
@@ -237,7 +161,7 @@ class AdminWindow(QWidget):
         self.group_list = named(QListWidget(), "groups_list", texts.GROUPS_TAB)
         self.new_group_name = named(QLineEdit(), "new_group_name", texts.GROUP_NAME)
         self.new_group_level, new_level_explained = self._level_combo("new_group_level")
-        self.create_group = _button(texts.CREATE_GROUP, "create_group")
+        self.create_group = button(texts.CREATE_GROUP, "create_group")
         new_box = named(QGroupBox(texts.NEW_GROUP), "new_group", texts.NEW_GROUP)
         new_form = QFormLayout(new_box)
         new_form.addRow(texts.GROUP_NAME + ":", self.new_group_name)
@@ -251,12 +175,12 @@ class AdminWindow(QWidget):
         self.group_box = named(QGroupBox(), "group_details", texts.GROUP)
         self.group_note = message_label("group_note")
         self.group_level, level_explained = self._level_combo("group_level")
-        self.member_table = _table("members_table", texts.MEMBER_COLUMNS[0], texts.MEMBER_COLUMNS)
-        self.remove_member = _button(texts.REMOVE_MEMBER, "remove_member")
-        self.toggle_owner = _button(texts.MAKE_OWNER, "toggle_owner")
+        self.member_table = name_table("members_table", texts.MEMBER_COLUMNS[0], texts.MEMBER_COLUMNS)
+        self.remove_member = button(texts.REMOVE_MEMBER, "remove_member")
+        self.toggle_owner = button(texts.MAKE_OWNER, "toggle_owner")
         self.member_to_add = named(QComboBox(), "member_to_add", texts.ADD_MEMBER)
         self.add_as_owner = named(QCheckBox(texts.AS_OWNER), "add_as_owner", texts.AS_OWNER)
-        self.add_member = _button(texts.ADD_MEMBER, "add_member")
+        self.add_member = button(texts.ADD_MEMBER, "add_member")
         member_buttons = QHBoxLayout()
         member_buttons.addWidget(self.remove_member)
         member_buttons.addWidget(self.toggle_owner)
@@ -328,15 +252,15 @@ class AdminWindow(QWidget):
             return
         self.group_level.setCurrentIndex(max(0, self.group_level.findData(group["permissions"])))
         members = sorted(group["members"], key=lambda m: m["name"])
-        keep = _selected_name(self.member_table)
-        _fill(self.member_table, [[m["name"], texts.YES if m["owner"] else texts.NO] for m in members], keep)
+        keep = selected_name(self.member_table)
+        fill(self.member_table, [[m["name"], texts.YES if m["owner"] else texts.NO] for m in members], keep)
         inside = {m["name"] for m in members}
         self.member_to_add.clear()
         self.member_to_add.addItems([a["name"] for a in self.accounts if a["name"] not in inside])
         self._member_selected()
 
     def _member(self) -> dict | None:
-        group, name = self._group(), _selected_name(self.member_table)
+        group, name = self._group(), selected_name(self.member_table)
         return next((m for m in group["members"] if m["name"] == name), None) if group else None
 
     def _member_selected(self) -> None:
@@ -445,7 +369,7 @@ class AdminWindow(QWidget):
             ]
             for a in self.accounts
         ]
-        _fill(self.account_table, rows, _selected_name(self.account_table))
+        fill(self.account_table, rows, selected_name(self.account_table))
         keep = self._keep_group or (self._group() or {}).get("name")
         self._keep_group = None
         self.group_list.blockSignals(True)

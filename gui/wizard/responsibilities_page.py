@@ -54,7 +54,7 @@ class ResponsibilitiesPage(QWizardPage):
         shown = "" if prepared.statements else texts.RESP_NONE
         if self.state.import_for:  # accepted by the person who runs the import, for someone else's images
             me = self.state.session.account_name
-            shown = f"{texts.RESP_FOR_SOMEONE.format(name=self.state.import_for, me=me)} {shown}".strip()
+            shown = f"{texts.RESP_FOR_SOMEONE.format(name=self.state.import_for, me=me)}\n{shown}".strip()
         show_message(self.status, shown)
         self._rebuild(prepared.statements, prepared.warnings, prepared.needs_acknowledgement)
         self.completeChanged.emit()

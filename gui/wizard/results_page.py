@@ -121,6 +121,8 @@ class ResultsPage(QWizardPage):
     def _update(self) -> None:
         report = self.state.report
         lines = [outcomes_summary(self.model.outcomes)]
+        if self.state.import_for:  # for someone else (issue 14): say whose the filesets are
+            lines.append(texts.IMPORTED_FOR.format(name=self.state.import_for, me=self.state.session.account_name))
         if self.retries:
             lines.insert(0, texts.AFTER_RETRY)
         deleted = report.sources_deleted + self._retry_deleted

@@ -292,6 +292,8 @@ def test_an_import_for_someone_else_belongs_to_them_and_records_who_ran_it(qtbot
     qtbot.waitUntil(lambda: wizard.currentPage().isComplete(), timeout=30000)
     click_next(qtbot, wizard)
     assert wizard.currentId() == PageId.RESULTS
+    summary = wizard.currentPage().summary.text()
+    assert "They belong to carol; the job records that you (bob) imported them." in summary
     with _signed_in(data_dir_path, "carol", "s3cret!") as carol:
         job = carol.jobs(limit=1)[0]
         assert (job["account"], job["run_by"], job["group"]) == ("carol", "bob", "lab")
