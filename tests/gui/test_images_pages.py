@@ -168,3 +168,25 @@ def test_the_results_page_shows_thumbnails_and_what_was_not_read(qtbot, wizard, 
         assert cell.text().split("\n")[1].startswith(f"{len(read)} image")
     assert cells["cluster.nd2"].text().split("\n")[1] == nd2_summary()
     assert "not a TIFF file" in cells["broken.tif"].toolTip()
+
+
+def test_a_retried_files_fileset_joins_the_gallery(qtbot, wizard, data_dir, tmp_path):
+    from PySide6.QtCore import Qt
+
+    src = tmp_path / "src"
+    src.mkdir()
+    shutil.copy(ND2, src / "cluster.nd2")
+    shutil.copy(OME_TIFF, src / "flaky.ome.tif")  # the flaky transfer fails it the first time
+    wizard.page(PageId.TRANSFER).extra_specs.append("tests.plugins.flaky_transfer:FlakyCopy")
+    walk_to_transfer(qtbot, wizard, [src]).select("flaky_cp")
+    accept_and_import(qtbot, wizard)
+    click_next(qtbot, wizard)
+    page = wizard.currentPage()
+    gallery = page.gallery
+    qtbot.waitUntil(lambda: gallery.finished, timeout=60000)
+    assert [gallery.item(i).text().split("\n")[0] for i in range(gallery.count())] == ["cluster.nd2"]
+    qtbot.mouseClick(page.retry, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not page.failed_sources() and not page.runner.running, timeout=20000)
+    qtbot.waitUntil(lambda: gallery.finished and gallery.count() == 2, timeout=60000)
+    cell = next(gallery.item(i) for i in range(gallery.count()) if gallery.item(i).text().startswith("flaky"))
+    assert cell.text().split("\n")[1] == ome_tiff_summary() and not cell.icon().isNull()
