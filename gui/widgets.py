@@ -5,9 +5,13 @@ from __future__ import annotations
 import os
 from functools import partial
 
-from PySide6.QtCore import SIGNAL, SLOT, QObject, Qt, Signal
+from PySide6.QtCore import SIGNAL, SLOT, QByteArray, QObject, QSettings, Qt, Signal
 from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHeaderView,
     QLabel,
+    QLineEdit,
     QListWidget,
     QProgressBar,
     QSizePolicy,
@@ -135,3 +139,24 @@ def set_bar_value(bar: QProgressBar, value: int) -> None:
     bar.setUpdatesEnabled(False)
     bar.setValue(value)
     bar.setUpdatesEnabled(True)  # schedules one update of the bar
+
+
+def narrow_fields(form: QFormLayout, characters: int = 40) -> None:
+    """Keep a form's text fields about `characters` wide instead of the window's width: a field is
+    drawn again whole at every keystroke, and over `ssh -X` a 630-pixel field cost 55 KB a key."""
+    for row in range(form.rowCount()):
+        item = form.itemAt(row, QFormLayout.ItemRole.FieldRole)
+        field = item.widget() if item is not None else None
+        if isinstance(field, QLineEdit | QComboBox):
+            field.setMaximumWidth(field.fontMetrics().averageCharWidth() * characters + 16)
+
+
+def remember_column_widths(header: QHeaderView, name: str) -> None:
+    """Columns keep the widths a person gave them, from one run of the wizard to the next (the
+    header's own saved state, in the user's Qt settings under inplace/wizard)."""
+    settings = QSettings("inplace", "wizard")
+    key = f"columns/{name}"
+    saved = settings.value(key)
+    if isinstance(saved, QByteArray) and not saved.isEmpty():
+        header.restoreState(saved)
+    header.sectionResized.connect(lambda *_: settings.setValue(key, header.saveState()))

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from engine.api import Target
 from gui import texts
-from gui.widgets import message_label, named, show_message
+from gui.widgets import message_label, named, narrow_fields, show_message
 
 NONE, NEW = -1, -2
 
@@ -117,6 +117,8 @@ class DestinationPage(QWizardPage):
             (self.group_label, self.group),
         ):
             label.setBuddy(field)
+        narrow_fields(form)  # a keystroke redraws a field whole: over ssh -X a narrow one costs less
+        self.note.setMinimumHeight(self.note.fontMetrics().lineSpacing())  # a note appearing moves nothing
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.note)

@@ -31,9 +31,9 @@ from gui import texts
 from gui.image_gallery import SHOWN, ImageGallery
 from gui.models import PROBLEMS, FailedOnlyFilter, OutcomeModel, outcomes_summary, report_summary
 from gui.operations import plain_sentence
-from gui.widgets import message_label, named, show_message
+from gui.widgets import message_label, named, remember_column_widths, show_message
 
-COLUMN_WIDTHS = [90, 180, 110, 120, 100, 120]  # resizable; the wizard keeps them while it is open
+COLUMN_WIDTHS = [90, 180, 110, 120, 100, 120]  # at first; resizable, and kept for the next run
 
 
 class ResultsPage(QWizardPage):
@@ -62,6 +62,7 @@ class ResultsPage(QWizardPage):
         header.setStretchLastSection(True)
         for col, width in enumerate(COLUMN_WIDTHS):
             self.table.setColumnWidth(col, width)
+        remember_column_widths(header, "results")  # widths a person set are kept for the next run
         self.failed_only = named(QCheckBox(texts.FAILED_ONLY), "failed_only", texts.FAILED_ONLY)
         self.retry = named(QPushButton(texts.RETRY), "retry_failed", texts.RETRY)
         self.export_csv = named(QPushButton(texts.EXPORT_CSV), "export_csv", texts.EXPORT_CSV)

@@ -16,7 +16,7 @@ from engine.api import DataDirectory, resolve_data_dir
 from gui import keyring_store, texts
 from gui.last_account import last_account, remember_account
 from gui.operations import plain_sentence
-from gui.widgets import message_label, named, show_message
+from gui.widgets import message_label, named, narrow_fields, show_message
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +63,7 @@ class SignInPage(QWizardPage):
         form.addRow(texts.PASSWORD_AGAIN + ":", self.password_again)
         form.addRow("", self.password_rules)
         self._again_label = form.labelForField(self.password_again)
+        narrow_fields(form)  # a keystroke redraws a field whole: over ssh -X a narrow one costs less
         layout = QVBoxLayout(self)
         for w in (self.location, self.welcome):
             layout.addWidget(w)

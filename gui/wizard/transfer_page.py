@@ -80,17 +80,17 @@ class TransferPage(QWizardPage):
         self.details = named(QTextBrowser(), "transfer_details", "What the checks found for this transfer")
         self.policy_note = message_label("policy_note")
         self.change_policy = named(QPushButton(texts.CHANGE_POLICY), "change_policy", texts.CHANGE_POLICY)
-        self.advanced = named(QGroupBox(texts.ADVANCED), "advanced", texts.ADVANCED)
-        self.advanced.setCheckable(True)
-        self.advanced.setChecked(False)
+        # A tick that opens the advanced settings below it; closed, nothing but the tick takes room
+        # (a closed group box left an empty framed strip under its title).
+        self.advanced = named(QCheckBox(texts.ADVANCED), "advanced", texts.ADVANCED)
+        self.advanced_body = named(QGroupBox(), "advanced_settings", texts.ADVANCED)
         self.algorithm = named(QComboBox(), "checksum_algorithm", texts.CHECKSUM)
         for name, description in algorithms().items():
             self.algorithm.addItem(f"{name}: {description}".rstrip(": "), name)
         self.read_only = named(QCheckBox(texts.MAKE_READ_ONLY), "make_read_only", texts.MAKE_READ_ONLY)
-        form = QFormLayout(self.advanced)
+        form = QFormLayout(self.advanced_body)
         form.addRow(texts.CHECKSUM + ":", self.algorithm)
         form.addRow(self.read_only)
-        self._advanced_body = [self.algorithm, self.read_only, form.labelForField(self.algorithm)]
         layout = QVBoxLayout(self)
         status_row = QHBoxLayout()
         status_row.addWidget(self.status, 1)
@@ -107,7 +107,8 @@ class TransferPage(QWizardPage):
         policy_row.addWidget(self.policy_note, 1)
         policy_row.addWidget(self.change_policy)
         layout.addLayout(policy_row)
-        layout.addWidget(self.advanced)
+        layout.addWidget(self.advanced, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.advanced_body)
         self.choices.currentRowChanged.connect(self._selected)
         self.read_only.toggled.connect(self._read_only_changed)
         self.advanced.toggled.connect(self._show_advanced)
@@ -117,9 +118,7 @@ class TransferPage(QWizardPage):
         self._show_policy(None)
 
     def _show_advanced(self, on: bool) -> None:
-        for w in self._advanced_body:
-            w.setVisible(on)
-        self.advanced.setFlat(not on)  # closed, it is a heading with a tick, not an empty box
+        self.advanced_body.setVisible(on)
 
     def initializePage(self) -> None:  # noqa: N802
         self.algorithm.setCurrentIndex(max(0, self.algorithm.findData(self.state.checksum_algorithm)))

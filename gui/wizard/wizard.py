@@ -15,7 +15,7 @@ from gui.runner import ImportRunner
 from gui.step_list import StepList
 from gui.tools_panel import ToolsPanel
 from gui.watch_window import WatchWindow
-from gui.widgets import named
+from gui.widgets import cheap_button_updates, named
 from gui.wizard.data_page import DataPage
 from gui.wizard.destination_page import DestinationPage
 from gui.wizard.import_page import ImportPage
@@ -65,6 +65,7 @@ class ImportWizard(QWizard):
         for page_id, page in pages.items():
             named(page, f"page_{page_id.name.lower()}", page.title())
             self.setPage(page_id, page)
+        cheap_button_updates(self)  # a tick or a keystroke repaints the buttons, not the whole window
         self.setStartId(PageId.SIGN_IN)
         self.steps = StepList([(int(i), p.title()) for i, p in pages.items()], QApplication.windowIcon())
         self.setSideWidget(self.steps)

@@ -1,0 +1,133 @@
+"""What a forwarded X display would be sent: Qt draws on the client and uploads the pixels it
+repainted, so the area repainted is the cost (4 bytes a pixel). Ticks and keystrokes repaint their
+own widget, never the whole window; the import page does not move under its changing lines; the
+Advanced settings take no room while closed; column widths are kept. Bytes over a real `ssh -X`
+are measured in bench/bench_ssh_x.py."""
+
+import pytest
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QStandardItemModel
+from PySide6.QtWidgets import QApplication, QTableView
+
+from gui.widgets import remember_column_widths
+from gui.wizard import PageId
+from tests.gui.conftest import accept_and_import, click_next, responsibilities_shown, sign_in, walk_to_transfer
+
+
+class Repaints(QObject):
+    """The window's repainted rectangles (a top-level window is told of every pass over it)."""
+
+    def __init__(self, window) -> None:
+        super().__init__()
+        self.window, self.rects = window, []
+        window.installEventFilter(self)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt's name)
+        if obj is self.window and event.type() == QEvent.Type.Paint:
+            self.rects += list(event.region())
+        return False
+
+    def bytes_after(self, action) -> int:
+        for _ in range(5):
+            QApplication.processEvents()
+        self.rects = []
+        action()
+        for _ in range(5):
+            QApplication.processEvents()
+        return sum(4 * r.width() * r.height() for r in self.rects)
+
+
+def _folder(root, files=3):
+    root.mkdir()
+    for i in range(files):
+        (root / f"f{i:04d}.tif").write_bytes(b"x" * (100 + i))
+    return root
+
+
+def test_a_tick_repaints_its_box_and_the_button_not_the_window(qtbot, wizard, tmp_path):
+    walk_to_transfer(qtbot, wizard, [_folder(tmp_path / "src")]).select("ln_s")
+    click_next(qtbot, wizard)
+    page = responsibilities_shown(qtbot, wizard)
+    repaints = Repaints(wizard)
+    whole = 4 * wizard.width() * wizard.height()
+    costs = [
+        repaints.bytes_after(lambda b=box: qtbot.mouseClick(b, Qt.MouseButton.LeftButton, pos=b.rect().center()))
+        for box in page.boxes
+    ]
+    assert all(box.isChecked() for box in page.boxes) and page.isComplete()
+    assert wizard.button(wizard.WizardButton.CommitButton).isEnabled()
+    assert max(costs) < 100_000 < whole  # QWizard's own answer repainted the whole window twice a tick
+
+
+def test_a_keystroke_repaints_a_narrow_field(qtbot, wizard):
+    sign_in_page = wizard.currentPage()
+    qtbot.waitUntil(lambda: wizard.state.data_dir is not None, timeout=10000)
+    repaints = Repaints(wizard)
+    sign_in_page.name.clear()
+    sign_in_page.name.setFocus()
+    costs = [repaints.bytes_after(lambda c=c: qtbot.keyClicks(sign_in_page.name, c)) for c in "alice"]
+    assert max(costs) < 30_000
+
+
+def test_keystrokes_on_the_destination_page_do_not_repaint_the_window(qtbot, wizard, tmp_path):
+    sign_in(qtbot, wizard)
+    click_next(qtbot, wizard)
+    wizard.currentPage().add_paths([str(_folder(tmp_path / "src"))])
+    click_next(qtbot, wizard)
+    page = wizard.currentPage()
+    qtbot.waitUntil(lambda: page.project.count() > 1, timeout=10000)
+    repaints = Repaints(wizard)
+    page.project.setFocus()
+    costs = [repaints.bytes_after(lambda c=c: qtbot.keyClicks(page.project.lineEdit(), c)) for c in "Screens"]
+    assert max(costs) < 4 * wizard.width() * wizard.height() / 4
+
+
+def test_the_import_page_does_not_move_or_scroll_as_files_finish(qtbot, wizard, tmp_path):
+    walk_to_transfer(qtbot, wizard, [_folder(tmp_path / "src", files=300)]).select("ln_s")
+    accept_and_import(qtbot, wizard)
+    importing = wizard.currentPage()
+    assert wizard.currentId() == PageId.IMPORT
+    heights = {w: w.height() for w in (importing.counts, importing.rate, importing.current)}
+    table_top = importing.table.y()
+    qtbot.waitUntil(lambda: importing.done, timeout=60000)
+    assert importing.model.rowCount() == 300
+    assert importing.table.verticalScrollBar().value() == 0  # no scrolling per batch
+    assert {w: w.height() for w in heights} == heights and importing.table.y() == table_top
+    assert importing.counts.line().startswith("300 of 300 files imported")
+
+
+def test_a_closed_advanced_box_takes_no_room_below_its_tick(qtbot, wizard, tmp_path):
+    page = walk_to_transfer(qtbot, wizard, [_folder(tmp_path / "src")])
+    assert not page.advanced.isChecked() and not page.advanced_body.isVisible()
+    qtbot.mouseClick(page.advanced, Qt.MouseButton.LeftButton, pos=page.advanced.rect().center())
+    assert page.advanced_body.isVisible() and page.algorithm.isVisible()
+    qtbot.mouseClick(page.advanced, Qt.MouseButton.LeftButton, pos=page.advanced.rect().center())
+    assert not page.advanced_body.isVisible()
+
+
+@pytest.fixture
+def table_factory(qtbot):
+    def make():
+        model = QStandardItemModel(3, 4)
+        view = QTableView()
+        qtbot.addWidget(view)
+        view.setModel(model)
+        view._model = model  # kept alive with the view
+        remember_column_widths(view.horizontalHeader(), "test_table")
+        return view
+
+    return make
+
+
+def test_column_widths_are_kept_for_the_next_run(table_factory, qapp):
+    first = table_factory()
+    first.horizontalHeader().resizeSection(1, 333)
+    second = table_factory()  # as the next run of the wizard would
+    assert second.horizontalHeader().sectionSize(1) == 333
+
+
+def test_the_results_page_keeps_its_column_widths(qtbot, make_wizard, data_dir, no_keyring):
+    first = make_wizard().page(PageId.RESULTS)
+    first.table.horizontalHeader().resizeSection(2, 271)
+    second = make_wizard().page(PageId.RESULTS)
+    assert second.table.horizontalHeader().sectionSize(2) == 271
