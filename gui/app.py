@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -89,11 +90,16 @@ def main(argv: list[str] | None = None) -> int:
     except ImportError as exc:
         library = re.search(r"(lib[\w.+-]+\.so[\d.]*)", str(exc))
         if library:
-            package = texts.LIBRARY_PACKAGES.get(library.group(1).split(".so")[0], "the package providing it")
-            print(texts.MISSING_LIBRARY.format(library=library.group(1), package=package), file=sys.stderr)
+            print(missing_libraries_message(qt_binaries(), [library.group(1)]), file=sys.stderr)
         else:
             print(texts.NO_GUI_PACKAGES.format(error=exc), file=sys.stderr)
         return 2
+    if not smoke_path and os.environ.get("QT_QPA_PLATFORM", "xcb").startswith("xcb"):
+        plugin = [p for p in qt_binaries() if "plugins" in p.parts]  # the modules imported: the X plugin
+        missing = missing_libraries(plugin)  # is loaded by Qt later, which would stop with an abort
+        if missing:
+            print(missing_libraries_message([], missing), file=sys.stderr)
+            return 2
     app = create_application(argv)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
@@ -112,6 +118,50 @@ def main(argv: list[str] | None = None) -> int:
     with loop:
         loop.run_until_complete(closed.wait())
     return 0
+
+
+def qt_binaries() -> list[Path]:
+    """The Qt modules the wizard imports and the X platform plugin, wherever PySide6 is installed."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("PySide6")
+    if spec is None or not spec.submodule_search_locations:
+        return []
+    package = Path(next(iter(spec.submodule_search_locations)))
+    found = [p for name in ("QtCore", "QtGui", "QtWidgets") for p in package.glob(f"{name}.*so")]
+    return found + list(package.glob("Qt/plugins/platforms/libqxcb.so"))
+
+
+def missing_libraries(binaries: list[Path]) -> list[str]:
+    """Every shared library these binaries need and the system cannot find, all at once (ldd
+    follows the whole tree), so a person installs them in one go rather than one per attempt."""
+    missing: list[str] = []
+    for binary in binaries:
+        try:
+            out = subprocess.run(["ldd", str(binary)], capture_output=True, text=True, timeout=30).stdout
+        except (OSError, subprocess.SubprocessError):
+            return []  # no ldd: Python's own import error names the first one
+        for line in out.splitlines():
+            name, _, where = line.strip().partition(" => ")
+            if where.strip() == "not found" and name not in missing:
+                missing.append(name)
+    return missing
+
+
+def missing_libraries_message(binaries: list[Path], known: list[str]) -> str:
+    """One message naming every missing library and the Debian package for each."""
+    names = list(dict.fromkeys(known + missing_libraries(binaries)))
+    packages = dict.fromkeys(debian_package(n) for n in names)
+    return texts.MISSING_LIBRARIES.format(libraries=", ".join(names), packages=" ".join(packages))
+
+
+def debian_package(soname: str) -> str:
+    """libxcb-cursor.so.0 -> libxcb-cursor0, libX11.so.6 -> libx11-6; the exceptions are in texts."""
+    base, _, version = soname.partition(".so")
+    if base in texts.LIBRARY_PACKAGES:
+        return texts.LIBRARY_PACKAGES[base]
+    major = version.strip(".").split(".")[0]
+    return base.lower() + ("-" if base[-1:].isdigit() and major else "") + major
 
 
 def _option(argv: list[str], name: str) -> str | None:

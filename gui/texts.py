@@ -23,10 +23,10 @@ X_UNREACHABLE = (
     "inplace-wizard: the X display {display} cannot be reached ({reason}). "
     "Check that X11 forwarding is on (ssh -XC) and that the session is still open."
 )
-MISSING_LIBRARY = (
-    "inplace-wizard: this system lacks {library}, which the wizard needs to draw its window. "
-    "Ask the administrator to install {package} (on Debian or Ubuntu: apt-get install {package}); "
-    "the command-line 'inplace' works without it."
+MISSING_LIBRARIES = (
+    "inplace-wizard: this system lacks {libraries}, which the wizard needs to draw its window. "
+    "Ask the administrator to install them (on Debian or Ubuntu: apt-get install {packages}); "
+    "the command-line 'inplace' works without them."
 )
 LIBRARY_PACKAGES = {
     "libGL": "libgl1",
@@ -38,7 +38,7 @@ LIBRARY_PACKAGES = {
     "libxkbcommon": "libxkbcommon0",
     "libdbus-1": "libdbus-1-3",
     "libglib-2.0": "libglib2.0-0",
-}
+}  # others follow Debian's rule: the library's name, a dash if it ends in a digit, its major version
 NO_GUI_PACKAGES = (
     "inplace-wizard: the GUI packages are not installed ({error}). Install with: pip install 'inplace-import[gui]'"
 )
