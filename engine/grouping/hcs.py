@@ -93,23 +93,52 @@ class OperettaRule(AnchoredRule):
         members.add_tolerated(os.path.join(images, url) for url in _xml_texts(anchor, "URL"))
 
 
+def _cellvoyager_images(path: str) -> list[str]:
+    """The image files `MeasurementData.mlf` lists: the text of each MeasurementRecord of type IMG (records
+    of type ERR note an acquisition error and name no image)."""
+    found = []
+    for _event, el in ET.iterparse(path):
+        if el.tag.rsplit("}", 1)[-1] == "MeasurementRecord":
+            kind = next((v for k, v in el.attrib.items() if k.rsplit("}", 1)[-1] == "Type"), None)
+            if kind == "IMG" and el.text and el.text.strip():
+                found.append(el.text)
+        el.clear()
+    return found
+
+
 class CellVoyagerRule(AnchoredRule):
-    """Yokogawa CellVoyager CV7000/CV8000: the `.wpi` and every file of its folder (not subfolders,
-    not the parent, where the `TRACE*.log` files stay), when `MeasurementData.mlf` is beside it."""
+    """Yokogawa CellVoyager CV7000/CV8000: the `.wpi` and every file of its folder (not subfolders, not the
+    parent, where the `TRACE*.log` files stay), as Bio-Formats' CV7000Reader lists them.
+
+    `MeasurementData.mlf` lists the plate's images: one it lists that is not there (yet) is noted, as for
+    the other plates (Bio-Formats reads it as a blank plane), so a plate still being copied waits in a
+    DropBox instead of being imported with holes. Without `MeasurementData.mlf` the plate cannot be read
+    at all: the folder is still one set, with that problem."""
 
     format = "Yokogawa CellVoyager"
+    MEASUREMENT_DATA = "MeasurementData.mlf"
 
     def anchor_of(self, path: str) -> str | None:
         folder = os.path.dirname(path)
-        names = listdir(folder)
-        if "MeasurementData.mlf" not in names:
-            return None
-        wpi = [n for n in names if n.lower().endswith(".wpi")]
+        wpi = [n for n in listdir(folder) if n.lower().endswith(".wpi")]
         return os.path.join(folder, wpi[0]) if wpi else None
 
     def add_members(self, anchor: str, members: Members) -> None:
         folder = os.path.dirname(anchor)
         members.add_all(p for n in listdir(folder) if not os.path.isdir(p := os.path.join(folder, n)))
+        index = os.path.normpath(os.path.join(folder, self.MEASUREMENT_DATA))
+        if index not in members.files:
+            members.problems.append(
+                f"{self.MEASUREMENT_DATA} is missing beside {os.path.basename(anchor)}: the plate cannot be read "
+                "without the list of its images; copy the whole plate folder"
+            )
+            return
+        try:
+            images = _cellvoyager_images(index)
+        except (ET.ParseError, OSError) as exc:
+            members.problems.append(f"{self.MEASUREMENT_DATA} could not be read as the plate's image list ({exc})")
+            return
+        members.add_tolerated(os.path.join(folder, name) for name in images)
 
 
 def _htd_settings(path: str) -> dict[str, str]:

@@ -1,6 +1,6 @@
 """Images made of a main file and companions named after it: DeltaVision logs, ICS/IDS, Analyze and
-NIfTI pairs, Olympus OIF folders, cellSens VSI stacks, Micro-Manager metadata, multi-part CZI,
-Leica LEI and MIRAX slides. Each rule finds the main file from any member."""
+NIfTI pairs, Olympus OIF folders, cellSens VSI stacks, Micro-Manager metadata, multi-part CZI
+and MIRAX slides. Each rule finds the main file from any member."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ import json
 import os
 import re
 
-from engine.grouping.base import FilesetKind, Members, is_regular_file, listdir
+from engine.grouping.base import FilesetKind, FilesetPlan, Members, Selection, is_regular_file, listdir
 from engine.grouping.hcs import AnchoredRule
+from engine.scan import SourceFile
 
 
 def _files_below(folder: str, depth: int = 3) -> list[str]:
@@ -202,49 +203,41 @@ class MicroManagerRule(AnchoredRule):
 
 
 class CziRule(AnchoredRule):
-    """Zeiss CZI split into parts: `x.czi` with `x (1).czi`, `x (2).czi`... beside it."""
+    """Zeiss CZI split into parts: `x.czi` with `x (1).czi`, `x (2).czi`... (or `x(1).czi`) beside it.
+
+    The parts do not name each other (their headers hold only GUIDs and a part number), so, as Bio-Formats'
+    ZeissCZIReader does, the set is found by name: the parts are the files named after the first one with a
+    number in brackets, and a part whose first file is missing is an image of its own."""
 
     format = "Zeiss CZI"
     kind = FilesetKind.MULTI_FILE
-    PART = re.compile(r"^(?P<stem>.+) \((?P<n>\d+)\)\.czi$", re.IGNORECASE)
+    PART = re.compile(r"^(?P<stem>.+?) ?\((?P<n>\d+)\)\.czi$", re.IGNORECASE)
+
+    def claim(self, unclaimed: dict[str, SourceFile], selection: Selection) -> list[FilesetPlan]:
+        self._parts: dict[str, dict[str, list[str]]] = {}  # folder -> first file's stem -> part names
+        return super().claim(unclaimed, selection)
+
+    def _parts_of(self, folder: str, stem: str) -> list[str]:
+        if folder not in self._parts:
+            found: dict[str, list[tuple[int, str]]] = {}
+            for name in listdir(folder):
+                if match := self.PART.match(name):
+                    found.setdefault(match["stem"], []).append((int(match["n"]), name))
+            self._parts[folder] = {k: [n for _, n in sorted(v)] for k, v in found.items()}
+        return self._parts[folder].get(stem, [])
 
     def anchor_of(self, path: str) -> str | None:
-        name = os.path.basename(path)
+        folder, name = os.path.split(path)
         match = self.PART.match(name)
         if match:
-            return os.path.join(os.path.dirname(path), match["stem"] + ".czi")
-        if name.lower().endswith(".czi") and os.path.exists(path[:-4] + " (1).czi"):
+            return os.path.join(folder, match["stem"] + ".czi")
+        if name.lower().endswith(".czi") and self._parts_of(folder, name[:-4]):
             return path
         return None
 
     def add_members(self, anchor: str, members: Members) -> None:
         folder, stem = os.path.dirname(anchor), os.path.basename(anchor)[:-4]
-        parts = [m for n in listdir(folder) if (m := self.PART.match(n)) and m["stem"] == stem]
-        members.add_all(os.path.join(folder, m.string) for m in sorted(parts, key=lambda m: int(m["n"])))
-
-
-class LeicaLeiRule(AnchoredRule):
-    """Leica `.lei` with the TIFFs of its folder (the `.lei` names them; it is binary, so the folder's
-    TIFFs whose names start with the `.lei` name stand in for that list)."""
-
-    format = "Leica LEI"
-    kind = FilesetKind.MULTI_FILE
-
-    def anchor_of(self, path: str) -> str | None:
-        if path.lower().endswith(".lei"):
-            return path
-        if not path.lower().endswith((".tif", ".tiff")):
-            return None
-        folder = os.path.dirname(path)
-        for lei in (n for n in listdir(folder) if n.lower().endswith(".lei")):
-            if os.path.basename(path).startswith(lei[:-4]):
-                return os.path.join(folder, lei)
-        return None
-
-    def add_members(self, anchor: str, members: Members) -> None:
-        folder, stem = os.path.dirname(anchor), os.path.basename(anchor)[:-4]
-        tiffs = [n for n in listdir(folder) if n.startswith(stem) and n.lower().endswith((".tif", ".tiff"))]
-        members.add_all(os.path.join(folder, n) for n in tiffs)
+        members.add_all(os.path.join(folder, n) for n in self._parts_of(folder, stem))
 
 
 class MiraxRule(AnchoredRule):

@@ -30,7 +30,7 @@ BUILTIN_RULES: tuple[tuple[str, str], ...] = (
     ("MetaXpress HTD", "engine.grouping.hcs:MetaXpressRule"),
     ("GE InCell", "engine.grouping.hcs:InCellRule"),
     ("Micro-Manager", "engine.grouping.pairs:MicroManagerRule"),
-    ("Leica LEI", "engine.grouping.pairs:LeicaLeiRule"),
+    ("Leica LEI", "engine.grouping.leica:LeicaLeiRule"),
     ("Olympus OIF", "engine.grouping.pairs:OifRule"),
     ("cellSens VSI", "engine.grouping.pairs:VsiRule"),
     ("DICOM", "engine.grouping.dicom:DicomRule"),

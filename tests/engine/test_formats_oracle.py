@@ -35,6 +35,8 @@ FOLDERS = [
     "generated/dicomdir",
     "generated/oif",
     "generated/incell",
+    "generated/czi",
+    "generated/lei",
 ]
 
 # Where we group differently from Bio-Formats 7.3.1, and why. Each entry: the formats whose filesets

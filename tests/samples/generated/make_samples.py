@@ -1,5 +1,6 @@
 """Write the generated samples in this folder (run from the project root:
-`.venv/bin/python tests/samples/generated/make_samples.py`; needs pydicom, nibabel, mrc, tifffile).
+`.venv/bin/python tests/samples/generated/make_samples.py`; needs pydicom, nibabel, mrc, tifffile and,
+for the CZI set, Zeiss' own writer pylibCZIrw).
 
 Each is tiny (zeros or a ramp) and laid out as its format's own library or documentation makes it,
 so that Bio-Formats reads each set as one fileset (tests/engine/test_formats_oracle.py checks that).
@@ -343,10 +344,101 @@ def incell(root: Path) -> None:
     (root / "plate.xdce").write_text(xml, encoding="latin-1")
 
 
+def _guid(name: str) -> bytes:
+    """A fixed GUID per name, so that the samples come out byte for byte the same each time."""
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"inplace-import/tests/samples/{name}").bytes_le
+
+
+def czi(root: Path) -> None:
+    """Zeiss CZI split into parts, as ZEN saves a large acquisition: `scan.czi` with `scan (1).czi` and
+    `scan (2).czi`, and `tile.czi` with `tile(1).czi` (the other way of numbering). Each file is written by
+    pylibCZIrw (Zeiss' own library) with one plane of a Z stack; the first file holds the document metadata.
+    ZEN ties the parts together in each FileHeader segment (PrimaryFileGuid = the first file's FileGuid,
+    FilePart = the part's number), which pylibCZIrw does not write, so those fields are set afterwards;
+    Bio-Formats finds the parts by name and reads them as one image of 3 (or 2) Z planes."""
+    import re
+    import struct
+
+    from pylibCZIrw import czi as czi_writer
+
+    root.mkdir(parents=True)
+    for stem, parts in (("scan", ["scan.czi", "scan (1).czi", "scan (2).czi"]), ("tile", ["tile.czi", "tile(1).czi"])):
+        for z, name in enumerate(parts):
+            with czi_writer.create_czi(str(root / name)) as writer:
+                writer.write(np.full((16, 16), 100 * (z + 1), np.uint16), plane={"Z": z, "C": 0, "T": 0})
+                if z == 0:
+                    writer.write_metadata(stem, channel_names={0: "DAPI"}, scale_x=0.5e-6, scale_y=0.5e-6, scale_z=2e-6)
+        for part, name in enumerate(parts):
+            data = bytearray((root / name).read_bytes())
+            assert data[:10] == b"ZISRAWFILE"
+            # FileHeader data after the 32-byte segment header: major, minor, 2 reserved ints, then
+            # PrimaryFileGuid (16 bytes), FileGuid (16 bytes) and FilePart (int32), little-endian
+            data[48:64], data[64:80] = _guid(parts[0]), _guid(name)
+            struct.pack_into("<i", data, 80, part)
+            # pylibCZIrw writes a random RetilingId into each sub-block's metadata: a fixed one of the same length
+            fixed = str(uuid.UUID(bytes_le=_guid(name + "/retiling"))).encode()
+            data = bytearray(re.sub(rb"(?<=<RetilingId>)[0-9a-f-]{36}(?=</RetilingId>)", fixed, bytes(data)))
+            (root / name).write_bytes(bytes(data))
+
+
+def _lei(series: str, files: list[str], size: int, planes: int) -> bytes:
+    """A Leica LEI index, little-endian, laid out as Bio-Formats' LeicaReader reads it: "IIII", then at byte
+    12 the offset of the first series header; a header is an int, (tag, block offset) pairs ended by tag 0,
+    then the next header's offset (0: last). A block has its tag, two ints, its size, then its data. Tags:
+    10 the series (file name length in characters, the images' extension), 15 the images (count, width,
+    height, bits, samples, then each file name in UTF-16, padded to that length), 20 the dimensions (voxel
+    type, bytes per pixel, then per dimension its id - 120 x, 121 y, 122 z - size, stride and length)."""
+    import struct
+
+    def utf16(text: str) -> bytes:
+        return text.encode("utf-16-le")
+
+    def counted(text: str, chars: bool = True) -> bytes:  # a length (characters or bytes), then UTF-16
+        return struct.pack("<i", len(text) if chars else 2 * len(text)) + utf16(text)
+
+    name_length = max(len(f) for f in files) + 1
+    series_data = struct.pack("<4i", 1, 1, name_length, 4) + b".tif"
+    images = struct.pack("<5i", len(files), size, size, 16, 1)
+    images += b"".join(utf16(f).ljust(2 * name_length, b"\0") for f in files)
+    dims = [(120, size, 2, f"{size * 0.5e-6:e} m"), (121, size, 2 * size, f"{size * 0.5e-6:e} m")]
+    dims.append((122, planes, 2 * size * size, f"{planes * 2e-6:e} m"))
+    dimensions = struct.pack("<4i", 1, 2, 2, 16) + counted("65535") + counted("0") + counted("") + b"\0" * 4
+    dimensions += struct.pack("<i", len(dims))
+    for dim_id, count, stride, length in dims:
+        dimensions += struct.pack("<3i", dim_id, count, stride) + counted(length) + counted("0 m")
+    dimensions += counted(series, chars=False) + counted("generated for the in-place import tests", chars=False)
+    blocks = {10: series_data, 15: images, 20: dimensions}
+    header_at = 16
+    header_size = 4 + 8 * len(blocks) + 8
+    out = bytearray(b"IIII" + struct.pack("<2i", 0, 0) + struct.pack("<i", header_at))
+    out += struct.pack("<i", len(blocks))
+    offset = header_at + header_size
+    entries, body = b"", b""
+    for tag, data in blocks.items():
+        entries += struct.pack("<2i", tag, offset + len(body))
+        body += struct.pack("<4i", tag, 0, 0, len(data)) + data
+    out += entries + struct.pack("<2i", 0, 0) + body
+    return bytes(out)
+
+
+def lei(root: Path) -> None:
+    """A Leica TCS LEI series: `series.lei` naming one TIFF per Z plane (`series_z000.tif`, `series_z001.tif`),
+    16 x 16 uint16. Each TIFF's description names its index ("Series Name"), which is how Bio-Formats finds
+    the .lei from a TIFF."""
+    import tifffile
+
+    root.mkdir(parents=True)
+    files = ["series_z000.tif", "series_z001.tif"]
+    (root / "series.lei").write_bytes(_lei("series", files, 16, len(files)))
+    for z, name in enumerate(files):
+        description = f"[GLOBAL]\nSeries Name=series.lei\nImage Name={name}\n"
+        plane = np.full((16, 16), 100 * (z + 1), np.uint16)
+        tifffile.imwrite(root / name, plane, description=description, metadata=None)
+
+
 def by_layout(root: Path) -> None:
-    """Binary formats no Python library writes (MIRAX, cellSens VSI/ETS, multi-part CZI, Leica LEI), laid
-    out as their documentation describes with placeholder bytes: Bio-Formats cannot open these, so only
-    our rules are checked on them (tests/samples/README.md says why each cannot be generated)."""
+    """MIRAX and cellSens VSI/ETS laid out as their documentation describes, with placeholder bytes: only our
+    rules are checked on them (tests/samples/README.md says why)."""
     root.mkdir(parents=True)
     (root / "mirax" / "slide").mkdir(parents=True)
     (root / "mirax" / "slide.mrxs").write_bytes(b"placeholder")
@@ -355,12 +447,6 @@ def by_layout(root: Path) -> None:
     (root / "vsi" / "_slide_" / "stack1").mkdir(parents=True)
     (root / "vsi" / "slide.vsi").write_bytes(b"placeholder")
     (root / "vsi" / "_slide_" / "stack1" / "frame_t.ets").write_bytes(b"placeholder")
-    (root / "czi").mkdir()
-    for name in ("scan.czi", "scan (1).czi", "scan (2).czi"):
-        (root / "czi" / name).write_bytes(b"placeholder")
-    (root / "lei").mkdir()
-    for name in ("series.lei", "series_z000.tif", "series_z001.tif"):
-        (root / "lei" / name).write_bytes(b"placeholder")
 
 
 MAKERS = {
@@ -374,6 +460,8 @@ MAKERS = {
     "ome-tiff-renamed": renamed_ome_tiff,
     "oif": oif,
     "incell": incell,
+    "czi": czi,
+    "lei": lei,
     "layout-only": by_layout,
 }
 
