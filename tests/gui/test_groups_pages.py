@@ -362,3 +362,20 @@ def test_a_member_is_not_offered_accounts_and_groups(qtbot, wizard, data_dir_pat
     _to_destination(qtbot, wizard, tmp_path, "bob", "s3cret!")  # owns a group, but is no administrator
     assert not wizard.tools.tools["accounts_groups"].button.isVisible()
     assert wizard.tools.open("accounts_groups") is None
+
+
+def test_every_control_of_the_window_has_an_object_name_and_accessible_name(qtbot, admin_window):
+    from PySide6.QtWidgets import QAbstractButton, QComboBox, QLineEdit, QListWidget, QTabBar, QTableWidget
+
+    kinds = (QAbstractButton, QComboBox, QLineEdit, QListWidget, QTableWidget)
+    controls = [c for kind in kinds for c in admin_window.findChildren(kind)]
+    controls = [
+        c
+        for c in controls
+        if not c.objectName().startswith("qt_")
+        and not isinstance(c.parent(), QComboBox | QTabBar)  # a list's own text field, the tabs' arrows
+        and not c.parent().objectName().startswith("qt_")  # a table's corner button
+    ]
+    assert len(controls) > 15
+    for control in controls:
+        assert control.objectName() and control.accessibleName(), control
