@@ -242,6 +242,9 @@ IMPORT_FOR_HINT = (
 )
 MYSELF = "myself ({name})"
 IMPORT_FOR_NOTE = "The images will belong to {name}; you ({me}) import them and accept the responsibilities."
+THEIR_CONTAINERS = (
+    "The project and dataset are {name}'s: type their names (one {name} has already is used, any other is created)."
+)
 IMPORTED_FOR = "They belong to {name}; the job records that you ({me}) imported them."
 RESP_FOR_SOMEONE = (
     "You are importing for {name}: the images will belong to {name}, and you ({me}) accept these "

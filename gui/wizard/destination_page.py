@@ -129,8 +129,9 @@ class DestinationPage(QWizardPage):
         for edit in (self.new_project, self.new_dataset, self.custom_name):
             edit.textChanged.connect(self._refresh)
         self.name_custom.toggled.connect(self._refresh)
-        self.import_for.currentIndexChanged.connect(lambda _index: self._show_groups())
+        self.import_for.currentIndexChanged.connect(self._person_changed)
         self.groups: list[dict] = []
+        self.my_containers: list[dict] = []
         self.defaults: dict[str, str | None] = {}
         self._show_people([])
 
@@ -171,9 +172,19 @@ class DestinationPage(QWizardPage):
         self.group.setVisible(len(names) > 1)
         self._refresh()
 
+    def _person_changed(self, _index: int) -> None:
+        self._show_groups()
+        self._fill_projects()
+
     def _loaded(self, found) -> None:
-        self.containers, self.groups, self.defaults, people = found
+        self.my_containers, self.groups, self.defaults, people = found
         self._show_people(people)
+        self._fill_projects()
+
+    def _fill_projects(self) -> None:
+        """The projects and datasets to choose from: mine; for someone else none, as the filesets go into
+        theirs (a name they have is used, any other is created for them)."""
+        self.containers = [] if self.import_for.currentData() else self.my_containers
         projects = sorted(
             {(c["project_id"], c["project"]) for c in self.containers if c["project_id"]}, key=lambda p: p[1]
         )
@@ -219,6 +230,7 @@ class DestinationPage(QWizardPage):
         if person:
             me = self.state.session.account_name if self.state.session else ""
             notes.append(texts.IMPORT_FOR_NOTE.format(name=person, me=me))
+            notes.append(texts.THEIR_CONTAINERS.format(name=person))
         if isinstance(project, str) and project:
             notes.append(texts.NEW_PROJECT_NOTE.format(name=project))
         if isinstance(dataset, str) and dataset:

@@ -274,12 +274,21 @@ def test_a_plain_member_sees_no_import_for(qtbot, wizard, data_dir_path, tmp_pat
 
 
 def test_an_import_for_someone_else_belongs_to_them_and_records_who_ran_it(qtbot, wizard, data_dir_path, tmp_path):
+    from engine.api import Target
+    from engine.containers import resolve_target
     from gui.wizard import PageId
     from tests.gui.conftest import click_next, responsibilities_shown, tick_all
 
     _people(data_dir_path)
+    with _signed_in(data_dir_path, "bob", "s3cret!") as bob:  # bob's own dataset, which carol may not use
+        resolve_target(bob.data_dir, Target(dataset_name="Plate 1", project_name="Screens"), bob.account.id)
     page = _to_destination(qtbot, wizard, tmp_path, "bob", "s3cret!")
     page.import_for.setCurrentIndex(page.import_for.findData("carol"))
+    projects = [page.project.itemText(i) for i in range(page.project.count())]
+    assert projects == ["(no project)", "New…"]  # not bob's Screens: the filesets go into carol's
+    assert "type their names" in page.note.text()
+    page.dataset.lineEdit().setText("Plate 1")
+    assert page.target() == Target(dataset_name="Plate 1", project_name=None)
     click_next(qtbot, wizard)
     transfer = wizard.currentPage()
     qtbot.waitUntil(lambda: wizard.state.checks is not None and not transfer.checking, timeout=15000)
@@ -298,6 +307,7 @@ def test_an_import_for_someone_else_belongs_to_them_and_records_who_ran_it(qtbot
         job = carol.jobs(limit=1)[0]
         assert (job["account"], job["run_by"], job["group"]) == ("carol", "bob", "lab")
         assert [f["name"] for f in carol.filesets()] == ["cells.tif"]  # hers
+        assert [c["dataset"] for c in carol.containers()] == ["Plate 1"]  # made for her
     with _signed_in(data_dir_path, "dave", "s3cret!") as dave:
         assert dave.filesets() == []  # not in lab: does not see it
 
