@@ -43,6 +43,10 @@ class ResponsibilitiesPage(QWizardPage):
     def initializePage(self) -> None:  # noqa: N802
         # The chosen transfer may need checking again (a plugin, read-only originals): off the GUI thread.
         self.prepared = None
+        ahead = self.state.chosen_ahead  # prepared while the transfer page showed, from what still holds
+        if ahead is not None and ahead[1] is self.state.prepared and ahead[0] == self.state.options():
+            self._show(ahead[2])
+            return
         self._rebuild([], [])
         show_message(self.status, texts.CHECKING)
         self.ops.op(self.state.chosen).success(self._show).failure(

@@ -35,6 +35,8 @@ class WizardState:
     checksum_algorithm: str = DEFAULT_ALGORITHM
     make_read_only: bool = False
     prepared: Prepared | None = None  # the plan checked for every transfer
+    # `chosen()` made while the transfer page showed, with the options and checks it was made from
+    chosen_ahead: tuple[ImportOptions, Prepared, Prepared] | None = None
     acknowledgement: Acknowledgement | None = None
     report: JobReport | None = None
 

@@ -59,6 +59,7 @@ class TransferPage(QWizardPage):
         self.extra_specs: list[str] = []  # transfers named by package.module:ClassName, besides the installed
         self.checking = False
         self._check_op = None
+        self._ahead_op = None
         self.policy = None  # the data dir's policy the last checks followed
         self._after_checks = ""  # what to say once the checks are back
         self._policy_dialog: PolicyDialog | None = None
@@ -132,7 +133,7 @@ class TransferPage(QWizardPage):
         if self._check_op is not None:
             self._check_op.cancel()  # superseded: its findings would be for other options
         self.checking = True
-        self.state.prepared = None
+        self.state.prepared = self.state.chosen_ahead = None
         self.check_again.hide()
         self._show_policy(None)
         show_message(self.status, texts.CHECKING)
@@ -210,6 +211,23 @@ class TransferPage(QWizardPage):
         self.details.setHtml(self._details_html(transfer))
         self._show_policy(transfer)
         self.completeChanged.emit()
+        self._choose_ahead()
+
+    def _choose_ahead(self) -> None:
+        """Prepare the chosen transfer while the person reads this page, so the responsibilities
+        page shows its statements at once: one drawing of it instead of "checking" and then another."""
+        if self._ahead_op is not None:
+            self._ahead_op.cancel()
+        self.state.chosen_ahead = None
+        if not self.isComplete():
+            return
+        options, checked = self.state.options(), self.state.prepared
+        self._ahead_op = (
+            self.ops.op(self.state.chosen)
+            .success(lambda prepared: setattr(self.state, "chosen_ahead", (options, checked, prepared)))
+            .failure(lambda _exc: None)  # the responsibilities page tries again and says what failed
+            .run_in_background()
+        )
 
     # --- the data dir's policy decides about temporary storage: say so, and let an administrator change it
 

@@ -9,6 +9,7 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import QApplication, QTableView
 
+from gui import texts
 from gui.widgets import remember_column_widths
 from gui.wizard import PageId
 from tests.gui.conftest import accept_and_import, click_next, responsibilities_shown, sign_in, walk_to_transfer
@@ -131,3 +132,19 @@ def test_the_results_page_keeps_its_column_widths(qtbot, make_wizard, data_dir, 
     first.table.horizontalHeader().resizeSection(2, 271)
     second = make_wizard().page(PageId.RESULTS)
     assert second.table.horizontalHeader().sectionSize(2) == 271
+
+
+def test_the_responsibilities_are_prepared_ahead_and_shown_at_once(qtbot, wizard, tmp_path):
+    """Prepared while the transfer page shows, so the page is drawn once, with its statements; a
+    choice made since (another transfer) is never answered with what was prepared for the old one."""
+    page = walk_to_transfer(qtbot, wizard, [_folder(tmp_path / "src")])
+    page.select("ln_s")
+    qtbot.waitUntil(lambda: wizard.state.chosen_ahead is not None, timeout=10000)
+    page.select("cp")
+    assert wizard.state.chosen_ahead is None  # made for ln_s: dropped
+    qtbot.waitUntil(lambda: wizard.state.chosen_ahead is not None, timeout=10000)
+    click_next(qtbot, wizard)
+    responsibilities = wizard.currentPage()
+    assert responsibilities.prepared is not None  # at once, without waiting
+    assert responsibilities.prepared.options.transfer == "cp"
+    assert responsibilities.status.text() != texts.CHECKING
