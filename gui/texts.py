@@ -243,7 +243,7 @@ IMPORT_FOR_HINT = (
 MYSELF = "myself ({name})"
 IMPORT_FOR_NOTE = "The images will belong to {name}; you ({me}) import them and accept the responsibilities."
 THEIR_CONTAINERS = (
-    "The project and dataset are {name}'s: type their names (one {name} has already is used, any other is created)."
+    "Type the names of {name}'s project and dataset: ones {name} already has are used, others are created for {name}."
 )
 IMPORTED_FOR = "They belong to {name}; the job records that you ({me}) imported them."
 RESP_FOR_SOMEONE = (

@@ -286,7 +286,7 @@ def test_an_import_for_someone_else_belongs_to_them_and_records_who_ran_it(qtbot
     page.import_for.setCurrentIndex(page.import_for.findData("carol"))
     projects = [page.project.itemText(i) for i in range(page.project.count())]
     assert projects == ["(no project)", "New…"]  # not bob's Screens: the filesets go into carol's
-    assert "type their names" in page.note.text()
+    assert "Type the names of carol's project and dataset" in page.note.text()
     page.dataset.lineEdit().setText("Plate 1")
     assert page.target() == Target(dataset_name="Plate 1", project_name=None)
     click_next(qtbot, wizard)
