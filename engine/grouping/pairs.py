@@ -150,7 +150,9 @@ class OifRule(AnchoredRule):
 
 
 class VsiRule(AnchoredRule):
-    """Evident/Olympus cellSens `x.vsi` with `_x_/stack*/*.ets`."""
+    """Evident/Olympus cellSens `x.vsi` with its folder `_x_/`: every file in each folder directly below it
+    (`stack1/frame_t.ets`, `stack10001/frame_t.ets`... and anything else there), as Bio-Formats'
+    CellSensReader lists them; files directly in `_x_/` and deeper folders are not part of the set."""
 
     format = "cellSens VSI"
     kind = FilesetKind.MULTI_FILE
@@ -158,20 +160,20 @@ class VsiRule(AnchoredRule):
     def anchor_of(self, path: str) -> str | None:
         if path.lower().endswith(".vsi"):
             return path
-        stack = os.path.dirname(path)
-        pixels = os.path.dirname(stack)
+        pixels = os.path.dirname(os.path.dirname(path))
         name = os.path.basename(pixels)
-        if path.lower().endswith(".ets") and name.startswith("_") and name.endswith("_"):
-            return os.path.join(os.path.dirname(pixels), name[1:-1] + ".vsi")
+        if len(name) > 2 and name.startswith("_") and name.endswith("_"):
+            vsi = os.path.join(os.path.dirname(pixels), name[1:-1] + ".vsi")
+            return vsi if path.lower().endswith(".ets") or os.path.exists(vsi) else None
         return None
 
     def add_members(self, anchor: str, members: Members) -> None:
         pixels = os.path.join(os.path.dirname(anchor), "_" + os.path.basename(anchor)[:-4] + "_")
-        for stack in listdir(pixels):
-            if stack.startswith("stack"):
-                members.add_all(
-                    p for p in _files_below(os.path.join(pixels, stack), depth=1) if p.lower().endswith(".ets")
-                )
+        for stack in (os.path.join(pixels, n) for n in listdir(pixels)):
+            if os.path.isdir(stack) and not os.path.islink(stack):
+                files = [p for p in (os.path.join(stack, n) for n in listdir(stack)) if not os.path.isdir(p)]
+                # the frames first, then the rest, as Bio-Formats orders them
+                members.add_all(sorted(files, key=lambda p: not os.path.basename(p).startswith("frame_")))
 
 
 class MicroManagerRule(AnchoredRule):

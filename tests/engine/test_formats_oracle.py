@@ -37,6 +37,7 @@ FOLDERS = [
     "generated/incell",
     "generated/czi",
     "generated/lei",
+    "generated/vsi",
 ]
 
 # Where we group differently from Bio-Formats 7.3.1, and why. Each entry: the formats whose filesets

@@ -23,7 +23,7 @@ SETS = [
     (GEN / "micromanager", "Micro-Manager", 3, "img_000000000_GFP_000.tif"),
     (LAYOUT / "mirax", "3DHISTECH MIRAX", 4, "slide/Index.dat"),
     (GEN / "oif", "Olympus FluoView OIF", 7, "cells.oif.files/s_C001Z002.tif"),
-    (LAYOUT / "vsi", "cellSens VSI", 2, "_slide_/stack1/frame_t.ets"),
+    (GEN / "vsi", "cellSens VSI", 2, "_slide_/stack1/frame_t.ets"),
     (GEN / "lei", "Leica LEI", 3, "series_z001.tif"),
     (GEN / "incell", "GE InCell", 5, "A - 1(fld 1 wv FITC - FITC).tif"),
     (GEN / "dicomdir", "DICOM", 4, None),

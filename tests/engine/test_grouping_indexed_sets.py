@@ -1,6 +1,6 @@
 """Sets found by name or by an index, on the generated samples Bio-Formats reads (the oracle test checks the
-same folders): multi-part Zeiss CZI, Leica LEI, and a CellVoyager plate whose MeasurementData.mlf lists
-images that are not there (yet)."""
+same folders): multi-part Zeiss CZI, Leica LEI, cellSens VSI, and a CellVoyager plate whose
+MeasurementData.mlf lists images that are not there (yet)."""
 
 from __future__ import annotations
 
@@ -79,6 +79,30 @@ def test_a_lei_that_cannot_be_read_or_names_nothing_there_is_a_problem(tmp_path)
         (renamed / name).rename(renamed / name.replace("series", "other"))
     lei = next(fs for fs in _sets(renamed) if fs.format == "Leica LEI")
     assert lei.problems == ["series.lei names 2 image files and none of them exists beside it"]
+
+
+def test_a_vsi_takes_every_file_of_the_folders_below_its_pixels_folder_and_nothing_else(tmp_path):
+    """As CellSensReader lists them: frame_*.ets and any other file in `_slide_/<folder>/`; not a file
+    directly in `_slide_/` nor one a level deeper (Bio-Formats lists such a deeper folder itself, which is
+    not a file to import). Any of them selected alone brings the slide."""
+    shutil.copytree(GEN / "vsi", tmp_path / "vsi")
+    pixels = tmp_path / "vsi" / "_slide_"
+    (pixels / "stack10001").mkdir()
+    shutil.copy(pixels / "stack1" / "frame_t.ets", pixels / "stack10001" / "frame_t.ets")
+    (pixels / "stack1" / "notes.txt").write_text("x")
+    (pixels / "loose.txt").write_text("y")
+    (pixels / "stack1" / "deeper").mkdir()
+    (pixels / "stack1" / "deeper" / "z.txt").write_text("z")
+    sets = {fs.rule: fs for fs in _sets(tmp_path / "vsi")}
+    slide = sets["cellSens VSI"]
+    assert sorted(os.path.relpath(f.path, tmp_path / "vsi") for f in slide.files) == [
+        "_slide_/stack1/frame_t.ets",
+        "_slide_/stack1/notes.txt",
+        "_slide_/stack10001/frame_t.ets",
+        "slide.vsi",
+    ]
+    (fs,) = _sets(pixels / "stack1" / "notes.txt", selection=[tmp_path / "vsi"])
+    assert fs.rule == "cellSens VSI" and len(fs.files) == 4
 
 
 def _partial_plate(tmp_path, leave_out):

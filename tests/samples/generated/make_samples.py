@@ -436,17 +436,109 @@ def lei(root: Path) -> None:
         tifffile.imwrite(root / name, plane, description=description, metadata=None)
 
 
+def _vsi_field(tag: int, kind: int, data: bytes = b"", inline: int | None = None) -> list:
+    """One field of a cellSens tag volume: [type, tag, size, data]. Types below 0x1000 are values, 0 and 1
+    with the extended flag a nested volume list or a property set; an inline value sits in the size."""
+    extended = 0x10000000 if kind in (0, 1) and inline is None else 0
+    flags = extended | (0x40000000 if inline is not None else 0)
+    return [kind | flags, tag, inline if inline is not None else len(data), data]
+
+
+def _vsi_volume(fields: list[list]) -> bytes:
+    """A tag volume: a 24-byte header (its size, 21321, a version, where its fields start, how many), then
+    the fields one after another, each with the offset of the next from the volume's start (0 after the
+    last). Bio-Formats' CellSensReader steps past a volume's last field to that field's offset + its size +
+    32, so the last field is an empty property set whose size makes that step land on the volume's end."""
+    import struct
+
+    fields = [*fields, _vsi_field(0, 1, b"\0" * 24)]
+    lengths = [16 + len(f[3]) for f in fields]
+    total = 24 + sum(lengths)
+    fields[-1][2] = total - 32
+    out = struct.pack("<hhiqii", 24, 21321, 1, 24, len(fields), 0)
+    at = 24
+    for i, (kind, tag, size, data) in enumerate(fields):
+        at += lengths[i]
+        out += struct.pack("<iiIi", kind, tag, at if i < len(fields) - 1 else 0, size) + data
+    return out
+
+
+def _vsi_tree(name: str, width: int, height: int) -> bytes:
+    """The tag tree of a slide with one image stored outside: document properties (its name), and a
+    collection holding one image frame whose first field says its pixels are in an external file (the
+    .ets), then its name, boundary, pixel size in micrometres, origin and binning."""
+    import struct
+
+    uint, double2, int_rect, text = 5, 260, 259, 8192
+    external = _vsi_volume([_vsi_field(20005, uint, inline=1)])  # has an external file: yes
+    frame = _vsi_volume(
+        [
+            _vsi_field(2018, 1, external),  # external file properties
+            _vsi_field(2030, text, (name + "\0").encode("utf-16-le")),  # stack name
+            _vsi_field(2053, int_rect, struct.pack("<4i", 0, 0, width, height)),  # image boundary
+            _vsi_field(2019, double2, struct.pack("<2d", 0.5, 0.5)),  # frame scale
+            _vsi_field(2018, double2, struct.pack("<2d", 0.0, 0.0)),  # frame origin
+            _vsi_field(100015, uint, inline=1),  # binning x
+            _vsi_field(100016, uint, inline=1),  # binning y
+        ]
+    )
+    collection = _vsi_volume([_vsi_field(2002, 0, frame)])  # image frame volume
+    document = _vsi_volume([_vsi_field(2030, text, (name + "\0").encode("utf-16-le"))])
+    return _vsi_volume([_vsi_field(2109, 1, document), _vsi_field(2000, 0, collection)])
+
+
+def _vsi_file(tree: bytes, overview: np.ndarray) -> bytes:
+    """A little-endian TIFF whose tag tree follows the 8-byte TIFF header, then the overview image (8-bit
+    grey, one strip) and its IFD."""
+    import struct
+
+    height, width = overview.shape
+    pixels = overview.astype(np.uint8).tobytes()
+    pixels_at = 8 + len(tree)
+    ifd_at = pixels_at + len(pixels) + (pixels_at + len(pixels)) % 2
+    entries = [(256, width), (257, height), (258, 8), (259, 1), (262, 1), (273, pixels_at), (277, 1)]
+    entries += [(278, height), (279, len(pixels))]
+    ifd = struct.pack("<H", len(entries))
+    ifd += b"".join(struct.pack("<HHII", tag, 4, 1, value) for tag, value in entries) + struct.pack("<I", 0)
+    return (b"II*\0" + struct.pack("<I", ifd_at) + tree + pixels).ljust(ifd_at, b"\0") + ifd
+
+
+def _ets_file(plane: np.ndarray) -> bytes:
+    """An .ets holding one uncompressed uint16 tile: the SIS header (dimensions x, y and resolution level,
+    where the ETS header and the tile index are), the ETS header (pixel type 4 = uint16, 1 channel, raw,
+    tile size, background, pyramid flag), the tile, and the index (coordinates, offset, size)."""
+    import struct
+
+    height, width = plane.shape
+    ets_at, ets_size = 64, 228
+    tile_at = ets_at + ets_size
+    tile = plane.astype("<u2").tobytes()
+    index_at = tile_at + len(tile)
+    sis = b"SIS\0" + struct.pack("<iiiqiiqii", 64, 2, 3, ets_at, ets_size, 0, index_at, 1, 0)
+    ets = b"ETS\0" + struct.pack("<9i", 0x30001, 4, 1, 4, 0, 90, width, height, 1) + b"\0" * (68 + 40)
+    ets += struct.pack("<ii", 0, 1)
+    index = struct.pack("<i3iqii", 0, 0, 0, 0, tile_at, len(tile), 0)
+    return sis.ljust(ets_at, b"\0") + ets.ljust(ets_size, b"\0") + tile + index
+
+
+def vsi(root: Path) -> None:
+    """An Evident/Olympus cellSens slide: `slide.vsi` (a TIFF with cellSens' tag tree and an 8 x 8 overview)
+    and its 16 x 16 uint16 image in `_slide_/stack1/frame_t.ets`, laid out as Bio-Formats' CellSensReader
+    reads them."""
+    stack = root / "_slide_" / "stack1"
+    stack.mkdir(parents=True)
+    (root / "slide.vsi").write_bytes(_vsi_file(_vsi_tree("slide", 16, 16), np.full((8, 8), 128, np.uint8)))
+    (stack / "frame_t.ets").write_bytes(_ets_file((np.arange(256, dtype=np.uint16) * 10).reshape(16, 16)))
+
+
 def by_layout(root: Path) -> None:
-    """MIRAX and cellSens VSI/ETS laid out as their documentation describes, with placeholder bytes: only our
-    rules are checked on them (tests/samples/README.md says why)."""
+    """MIRAX laid out as OpenSlide describes it, with placeholder bytes: only our rule is checked on it
+    (Bio-Formats has no MIRAX reader; tests/samples/README.md says more)."""
     root.mkdir(parents=True)
     (root / "mirax" / "slide").mkdir(parents=True)
     (root / "mirax" / "slide.mrxs").write_bytes(b"placeholder")
     for name in ("Slidedat.ini", "Index.dat", "Data0000.dat"):
         (root / "mirax" / "slide" / name).write_bytes(b"placeholder")
-    (root / "vsi" / "_slide_" / "stack1").mkdir(parents=True)
-    (root / "vsi" / "slide.vsi").write_bytes(b"placeholder")
-    (root / "vsi" / "_slide_" / "stack1" / "frame_t.ets").write_bytes(b"placeholder")
 
 
 MAKERS = {
@@ -462,6 +554,7 @@ MAKERS = {
     "incell": incell,
     "czi": czi,
     "lei": lei,
+    "vsi": vsi,
     "layout-only": by_layout,
 }
 
