@@ -90,9 +90,8 @@ def list_groups(data_dir: DataDir, account: AccountRef) -> list[dict]:
 
 
 def import_groups(data_dir: DataDir, account: AccountRef) -> list[str]:
-    """Groups the account may import into: its own groups (every group for an administrator)."""
-    if account.is_admin:
-        return [g["name"] for g in group_store.listing(data_dir)]
+    """Groups the account may import into: those it is a member of. An administrator too, since a
+    fileset's owner is always a member of its group (resolve_ownership refuses any other)."""
     return [g.name for g in group_store.memberships(data_dir, account.id)]
 
 

@@ -28,7 +28,7 @@ class PeopleMixin:
         return grouping.list_groups(self.data_dir, self.account)
 
     def import_groups(self) -> list[str]:
-        """Names of the groups this account may import into (every group for an administrator)."""
+        """Names of the groups this account may import into: the ones it is a member of."""
         return grouping.import_groups(self.data_dir, self.account)
 
     @property
