@@ -82,3 +82,54 @@ def test_filesets_are_those_of_bio_formats(oracle, folder):
 def test_the_differences_are_only_those_written_down(oracle):
     formats = {fs.format for folder in FOLDERS for fs in _ours(folder)[0]}
     assert set(DIFFERENCES) <= formats
+
+
+def _variants(root):
+    """Other shapes of the same formats, made from the samples: the index names Operetta also uses, a
+    Micro-Manager metadata file named after its acquisition, a CZI part without its first file, and a
+    cellSens slide with a second stack and other files in and around its stack folders."""
+    import shutil
+
+    made = {}
+    for index in ("Index.ref.xml", "Index.xml"):
+        plate = root / index / "operetta_plate"
+        shutil.copytree(SAMPLES / "hcs/operetta/operetta_plate", plate)
+        (plate / "Images" / "Index.idx.xml").rename(plate / "Images" / index)
+        made[index] = plate.parent
+    mm = root / "micromanager"
+    shutil.copytree(SAMPLES / "generated/micromanager", mm)
+    (mm / "metadata.txt").rename(mm / "generated_metadata.txt")
+    made["micromanager"] = mm
+    czi = root / "czi-part"
+    czi.mkdir()
+    shutil.copy(SAMPLES / "generated/czi/scan (1).czi", czi)
+    made["czi-part"] = czi
+    vsi = root / "vsi"
+    shutil.copytree(SAMPLES / "generated/vsi", vsi)
+    pixels = vsi / "_slide_"
+    (pixels / "stack1" / "notes.txt").write_text("x")
+    (pixels / "loose.txt").write_text("y")
+    (pixels / "stack1" / "deeper").mkdir()
+    (pixels / "stack1" / "deeper" / "z.txt").write_text("z")
+    made["vsi"] = vsi
+    return made
+
+
+def test_variants_of_the_samples_group_as_bio_formats_groups_them(tmp_path):
+    if not bioformats.java():
+        pytest.skip("no Java runtime: install default-jre-headless (scripts/setup.sh does) to compare with Bio-Formats")
+    made = _variants(tmp_path)
+    try:
+        found = bioformats.groups(list(made.values()))
+    except RuntimeError as exc:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"Bio-Formats is not available here: {exc}")
+    for name, folder in made.items():
+        theirs = found[str(folder)]
+        grouped = group_files(scan([folder]).files)
+        ours = {frozenset(f.path for f in fs.files) for fs in grouped.filesets}
+        # Bio-Formats' CellSensReader also lists a folder it finds beside the frames: not a file to import
+        expected = {frozenset(f for f in files if not os.path.isdir(f)) for _r, files in theirs["groups"]}
+        assert ours == expected, name
+        assert not theirs["errors"], name

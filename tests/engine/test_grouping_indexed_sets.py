@@ -188,3 +188,30 @@ def test_a_dropbox_waits_for_the_images_a_cellvoyager_plate_lists(data_dir, tmp_
         (job,) = admin.jobs()
         (fileset,) = admin.filesets()
         assert job["state"] == "completed" and len(fileset["entries"]) == 109
+
+
+def test_import_dry_run_shows_each_sets_format_kind_and_rule_and_what_depth_and_include_all_change(
+    cli, data_dir, tmp_path
+):
+    """`inplace import -f`: a plate, a multi-file image and a single image with their format, kind and rule;
+    a README skipped as not an image format unless --include-all; --depth as omero import counts levels
+    (default 4: a folder's own files are level 1)."""
+    src = tmp_path / "src"
+    shutil.copytree(SAMPLES / "hcs/operetta/operetta_plate", src / "operetta_plate")
+    shutil.copytree(GEN / "lei", src / "lei")
+    deep = src / "a" / "b" / "c"
+    deep.mkdir(parents=True)
+    shutil.copy(SAMPLES / "tiff/pims_stuck.tif", deep / "deep.tif")  # level 4
+    (src / "README.md").write_text("notes about the data")
+    code, out, err = cli("import", "-f", src)
+    assert code == 0, err
+    assert "#   format: PerkinElmer Operetta (plate); grouped by the rule: PerkinElmer Operetta" in out
+    assert "#   format: Leica LEI (multi-file image); grouped by the rule: Leica LEI" in out
+    assert "#   format: TIFF (single image); grouped by the rule: single file" in out
+    assert f"# skipped {src / 'README.md'}: not an image format" in out
+    assert "# 3 filesets, 8 files" in out
+
+    code, out, _ = cli("import", "-f", "--include-all", "--depth", "3", src)
+    assert code == 0 and "#   format: format unknown (not an image); grouped by the rule: single file" in out
+    assert f"# skipped {deep}: folder deeper than the scan depth (3)" in out
+    assert "deep.tif" not in out and "# 3 filesets, 8 files" in out  # README.md in, deep.tif out
