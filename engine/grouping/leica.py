@@ -36,7 +36,6 @@ def lei_file_names(path: str) -> list[str]:
     with open(path, "rb") as f:
         data = f.read()
     order = "<" if data[:4] == b"IIII" else ">"
-
     swapped = ">" if order == "<" else "<"
 
     def integer(at: int, swap: bool = False) -> int:
