@@ -11,15 +11,21 @@ import stat
 from functools import lru_cache
 
 SHARED_DIR_BITS = stat.S_ISGID | stat.S_IRWXG  # 2070
+SHARED_FILE_BITS = stat.S_IRGRP  # job logs and thumbnails: the group reads them (setup-group's 0640)
+
+
+def is_shared(folder: str | os.PathLike) -> bool:
+    """A folder with the setgid bit or group write is meant for a group (what setup-group makes)."""
+    try:
+        return bool(os.stat(folder).st_mode & (stat.S_ISGID | stat.S_IWGRP))
+    except OSError:
+        return False
 
 
 @lru_cache(maxsize=8)
 def _shared(repository: str) -> bool:
     """Cached per process: a repository is set up for sharing once, not between two fileset folders."""
-    try:
-        return bool(os.stat(repository).st_mode & (stat.S_ISGID | stat.S_IWGRP))
-    except OSError:
-        return False
+    return is_shared(repository)
 
 
 def share_folders(repository: str, relative: str) -> None:
@@ -34,6 +40,23 @@ def share_folders(repository: str, relative: str) -> None:
         st = os.lstat(path)
         if stat.S_ISDIR(st.st_mode) and st.st_uid == uid and st.st_mode & SHARED_DIR_BITS != SHARED_DIR_BITS:
             os.chmod(path, stat.S_IMODE(st.st_mode) | SHARED_DIR_BITS)
+
+
+def share_made(data_dir_root: str | os.PathLike, *made: str | os.PathLike) -> None:
+    """The same rule for what this process made beside the repository (job logs, thumbnails and their
+    folders) when the data dir is shared: folders get the group's rwx and setgid, files group read.
+    Paths of other accounts, and paths that are not there, are left alone."""
+    if not is_shared(data_dir_root):
+        return
+    uid = os.geteuid()
+    for path in made:
+        try:
+            st = os.lstat(path)
+        except FileNotFoundError:
+            continue
+        bits = SHARED_DIR_BITS if stat.S_ISDIR(st.st_mode) else SHARED_FILE_BITS
+        if st.st_uid == uid and st.st_mode & bits != bits:
+            os.chmod(path, stat.S_IMODE(st.st_mode) | bits)
 
 
 def process_umask() -> int:

@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 from engine.fsnames import shown
+from engine.group_modes import share_made
 
 
 def _stamp() -> str:
@@ -20,6 +21,7 @@ class JobLog:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self._file = path.open("a", encoding="utf-8")
+        share_made(path.parent.parent, path.parent, path)  # a shared data dir's next member writes logs too
 
     def write(self, message: str) -> None:
         self._file.write(f"{_stamp()} {shown(message)}\n")  # a file name can never forge a line

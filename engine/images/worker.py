@@ -24,6 +24,7 @@ from pathlib import Path
 
 from engine.catalog.store import images as image_store
 from engine.datadir import DataDir
+from engine.group_modes import share_made
 from engine.images.records import ImageRecord, ImageStatus
 
 log = logging.getLogger(__name__)
@@ -78,7 +79,10 @@ def _read_one(
             continue
         made[rec.series] = target
     records = [image.record for image in found]
-    thumbnails.write_overview(records, made, folder / thumbnails.OVERVIEW_NAME)
+    overview = folder / thumbnails.OVERVIEW_NAME
+    thumbnails.write_overview(records, made, overview)
+    # before the catalog records them: the next member of a shared data dir writes here too, and sees them
+    share_made(data_dir.root, root, folder, *made.values(), overview)
     return records, made
 
 

@@ -275,3 +275,64 @@ def test_data_from_before_groups_moves_to_a_private_default_group(tmp_path):
         assert {fs["group_id"] for fs in list_filesets(data_dir, None)} == {group_store.group_id(data_dir, "default")}
     finally:
         data_dir.dispose()
+
+
+def _image(folder: Path, name: str, owner, group_gid: int) -> Path:
+    """A real 64x48 TIFF (so the background reader makes its thumbnail), owned by `owner`."""
+    import numpy as np
+    import tifffile
+
+    path = source(folder, name, owner, group_gid)
+    tifffile.imwrite(path, np.arange(64 * 48, dtype=np.uint16).reshape(48, 64))
+    return path
+
+
+def _load_image_readers(tif: Path, tmp: Path) -> None:
+    """Read one image and write its thumbnail here, before forking: a child running as another uid
+    cannot import modules from this machine's Python (under /root, mode 700), so those the reader
+    and the PNG writer need must be loaded already."""
+    from engine.images import thumbnails
+    from engine.images.reading import read_fileset
+
+    (image,) = read_fileset(tif.name, None, [str(tif)])
+    thumbnails.write_png(image.plane(64), tmp / "warm-up.png")
+
+
+def test_a_second_members_thumbnails_and_job_log_are_made_after_the_first_ones(admin, data_dir, open_tmp):
+    """Thumbnails and job logs live outside the repository; the first member's (umask 077) must not
+    make their folders private to her: the second member's import then writes both, and the group
+    may read what each wrote."""
+    with os_people(1, ("ann", [0]), ("ben", [0])) as ((lab,), people):
+        ann, ben = people["ann"], people["ben"]
+        lab_gid = __import__("grp").getgrnam(lab).gr_gid
+        ok(admin("admin", "setup-group", lab, "--apply"))
+        ok(admin("admin", "group", "add", "lab", "--permissions", "read-only"))
+        for name in ("ann", "ben"):
+            ok(admin("admin", "member", "add", "lab", name))
+        data_dir.logs.rmdir()  # as on a data dir whose logs were cleared: the first import makes the folder
+        thumbnails = data_dir.root / "thumbnails"
+        assert not thumbnails.exists()
+
+        anns = _image(open_tmp / "ann-data", "ann.tif", ann, lab_gid)
+        bens = _image(open_tmp / "ben-data", "ben.tif", ben, lab_gid)
+        _load_image_readers(anns, open_tmp)
+        ok(run_cli_as(ann, data_dir.root, "import", "-g", "lab", anns, account="ann"))
+        assert thumbnails.stat().st_uid == ann.uid and data_dir.logs.stat().st_uid == ann.uid  # hers, umask 077
+        ok(run_cli_as(ben, data_dir.root, "import", "-g", "lab", bens, account="ben"))
+
+        shown = json.loads(ok(run_cli_as(ben, data_dir.root, "images", "--output", "json", account="ben")))
+        made = {row["images"][0]["name"]: row["images"][0]["thumbnail"] for row in shown}
+        assert len(made) == 2 and all(made.values()), made
+        for folder in (thumbnails, *(p for p in thumbnails.iterdir()), data_dir.logs):
+            st = folder.stat()
+            assert st.st_mode & SHARED_DIR_BITS == SHARED_DIR_BITS, f"{folder} {oct(st.st_mode)}"
+            assert st.st_gid == lab_gid, folder
+        for png in map(Path, made.values()):  # the group sees each other's pictures (a read-only group)
+            assert png.stat().st_mode & stat.S_IRGRP, f"{png} {oct(png.stat().st_mode)}"
+        logs = sorted(data_dir.logs.glob("job-*.log"))
+        assert [p.stat().st_uid for p in logs] == [ann.uid, ben.uid]
+        assert all(p.stat().st_mode & stat.S_IRGRP and p.stat().st_gid == lab_gid for p in logs)
+
+        # ben rebuilds ann's thumbnails (her folder, his umask 077): replaced, not refused
+        ok(run_cli_as(ben, data_dir.root, "images", "--rebuild", account="ben"))
+        assert all(Path(p).is_file() for p in made.values())
