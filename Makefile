@@ -19,6 +19,8 @@ test: setup
 
 bench: setup
 	.venv/bin/python bench/bench_import.py
+	.venv/bin/python bench/bench_scale.py
+	.venv/bin/python bench/bench_wizard_scale.py
 	.venv/bin/python bench/bench_verify.py
 	.venv/bin/python bench/bench_postgres.py
 	.venv/bin/python bench/bench_gui_stall.py

@@ -18,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from bench.bench_import import PASSWORD, make_small  # noqa: E402
+from bench.bench_scale import allow_own_sources  # noqa: E402
 from engine.accounts import authenticate, create_account  # noqa: E402
 from engine.checks import run_checks  # noqa: E402
 from engine.datadir import DataDir  # noqa: E402
@@ -37,6 +38,7 @@ def main() -> int:
     make_small(work / "src", args.files)
     data_dir = DataDir(work / "data")
     data_dir.create()
+    allow_own_sources(data_dir.root)  # its own generated sources, wherever the checkout lies
     create_account(data_dir, "bench", PASSWORD, by=None)
     account = authenticate(data_dir, "bench", PASSWORD)
 

@@ -4,7 +4,9 @@ Workloads: 20,000 files of 4 KiB, and one 1 GiB file. For each of ln_s, ln, cp a
 the engine's import (scan, group, checks, transfer, verify, catalog) is timed against the shell doing
 the same placement (`cp -rs`, `cp -al`, `cp -r`) followed by `openssl dgst -sha1` of the sources.
 Caches are warm for both sides; every run writes into fresh paths and nothing is deleted until the
-end (this ext4 creates files slowly for a minute after a large deletion).
+end (this ext4 creates files slowly for a minute after a large deletion). Every small file is a
+fileset of its own (20,000 single-file filesets). The bench's data dirs allow ln_s from temporary
+storage (its sources are its own files, and a checkout under /tmp puts them there).
 
 The thumbnail cost: an ln_s import of the small workload and of `--images N` real 1024 x 1024
 uint16 TIFFs, with the background image reader (the default) and without it; the import's time
@@ -25,6 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.bench_scale import allow_own_sources  # noqa: E402
 from engine import importer as importer_module  # noqa: E402
 from engine.accounts import authenticate, create_account  # noqa: E402
 from engine.checks import run_checks  # noqa: E402
@@ -73,6 +76,7 @@ def shell_baseline(command: str, src: Path, dest: Path) -> float:
 def ours(transfer: str, src: Path, data_root: Path) -> tuple[float, int]:
     data_dir = DataDir(data_root)
     data_dir.create()
+    allow_own_sources(data_root)
     create_account(data_dir, "bench", PASSWORD, by=None)
     account = authenticate(data_dir, "bench", PASSWORD)
     start = time.perf_counter()
@@ -130,7 +134,7 @@ def main() -> int:
     args = parser.parse_args()
     work = Path(args.workdir) / time.strftime("run-%Y%m%d-%H%M%S")
     work.mkdir(parents=True)
-    print(f"# workdir {work}; {os.cpu_count()} cores")
+    print(f"# workdir {work}; {os.cpu_count()} cores; data dirs allow ln_s of the bench's own sources")
     workloads = {
         f"{args.small} x 4 KiB": (work / "src-small", lambda p: make_small(p, args.small), args.small * 4096),
         f"1 x {args.large_mib} MiB": (

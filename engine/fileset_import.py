@@ -15,6 +15,7 @@ from engine.results import FileOutcome
 from engine.sources import Stored, make_read_only
 from engine.states import FileState
 from engine.transfers import FileTask, Identity
+from engine.transfers.hash_ahead import HashAhead
 
 
 def import_fileset(importer, item: Allocated, log: JobLog) -> list[FileOutcome]:
@@ -31,48 +32,60 @@ def import_fileset(importer, item: Allocated, log: JobLog) -> list[FileOutcome]:
     identities: list[Identity] = []
     created = item.created
     cancelled = False
-    for f, name in zip(fs.files, item.names, strict=True):
-        dest = f"{root}/{name}"
-        outcome = run.outcome(f.path, f.size, fs, FileState.TRANSFERRING, repo_path=name)
-        outcomes.append(outcome)
-        if cancelled or importer.cancel.cancelled:
-            cancelled = True
-            outcome.state = FileState.CANCELLED
-            continue
-        if fs.problems:
-            run.fail(outcome, FileFailure(ErrorKind.NOT_FOUND, f"Incomplete multi-file set: {fs.problems[0]}."))
-            continue
-        importer.progress.update(current_path=f.path)
-        task = FileTask(f.path, dest, run.algorithm, f.size, f.dev, f.ino, importer.on_block)
-        t0 = time.monotonic()
-        try:
-            job.ensure_parent(dest)
-            before = Identity.of(os.stat(f.path))
-            created.append(name)  # from here on, whatever lies at `dest` is this fileset's
+    tasks = (
+        FileTask(f.path, f"{root}/{name}", run.algorithm, f.size, f.dev, f.ino, importer.on_block)
+        for f, name in zip(fs.files, item.names, strict=True)
+    )
+    ahead = HashAhead(tasks) if transfer.hashes_first and not fs.problems and len(fs.files) > 1 else None
+    try:
+        for f, name, task in zip(fs.files, item.names, ahead or tasks, strict=True):
+            dest = task.dest
+            outcome = run.outcome(f.path, f.size, fs, FileState.TRANSFERRING, repo_path=name)
+            outcomes.append(outcome)
+            if cancelled or importer.cancel.cancelled:
+                cancelled = True
+                outcome.state = FileState.CANCELLED
+                continue
+            if fs.problems:
+                run.fail(outcome, FileFailure(ErrorKind.NOT_FOUND, f"Incomplete multi-file set: {fs.problems[0]}."))
+                continue
+            importer.progress.update(current_path=f.path)
+            t0 = time.monotonic()
             try:
-                checksum = transfer.create(task)
-            except FileExistsError:
-                created.pop()  # names are unique within the job: never remove what another made
-                raise
-            checkpoints.reached("created")
-            outcome.state = FileState.VERIFYING
-            transfer.verify(task, checksum)
-            identities.append(_unchanged(f, task.identity or before))
-            outcome.checksum = checksum
-            outcome.state = FileState.DONE
-        except Cancelled:
-            cancelled = True
-            outcome.state = FileState.CANCELLED
-        except FileFailure as exc:
-            run.fail(outcome, exc)
-        except OSError as exc:
-            run.fail(outcome, file_failure_from_os_error(exc, "Transferring", f.path))
-        except Exception as exc:  # a broken transfer plugin fails this file, not the whole job
-            for line in "".join(traceback.format_exception(exc)).splitlines():
-                log.write(f"  {line}")
-            message = f"The {transfer.name} transfer failed on {f.path} ({type(exc).__name__}: {exc})."
-            run.fail(outcome, FileFailure(ErrorKind.IO_ERROR, message, f.path))
-        outcome.seconds = time.monotonic() - t0
+                if ahead is not None:
+                    ahead.take(task)  # the second thread's checksum, or its error raised here
+                job.ensure_parent(dest)
+                before = None if transfer.records_identity else Identity.of(os.stat(f.path))
+                created.append(name)  # from here on, whatever lies at `dest` is this fileset's
+                try:
+                    checksum = transfer.create(task)
+                except FileExistsError:
+                    created.pop()  # names are unique within the job: never remove what another made
+                    raise
+                checkpoints.reached("created")
+                outcome.state = FileState.VERIFYING
+                transfer.verify(task, checksum)
+                hashed = task.identity or before
+                assert hashed is not None  # a transfer that records identities sets it when hashing
+                identities.append(_unchanged(f, hashed))
+                outcome.checksum = checksum
+                outcome.state = FileState.DONE
+            except Cancelled:
+                cancelled = True
+                outcome.state = FileState.CANCELLED
+            except FileFailure as exc:
+                run.fail(outcome, exc)
+            except OSError as exc:
+                run.fail(outcome, file_failure_from_os_error(exc, "Transferring", f.path))
+            except Exception as exc:  # a broken transfer plugin fails this file, not the whole job
+                for line in "".join(traceback.format_exception(exc)).splitlines():
+                    log.write(f"  {line}")
+                message = f"The {transfer.name} transfer failed on {f.path} ({type(exc).__name__}: {exc})."
+                run.fail(outcome, FileFailure(ErrorKind.IO_ERROR, message, f.path))
+            outcome.seconds = time.monotonic() - t0
+    finally:
+        if ahead is not None:
+            ahead.close()
     ok = all(o.state == FileState.DONE for o in outcomes)
     if ok and importer.options.make_read_only and transfer.in_place and not transfer.deletes_sources:
         make_read_only([f.path for f in fs.files], log)

@@ -15,6 +15,7 @@ import json
 import os
 import shutil
 import time
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 
 from engine import checkpoints
@@ -49,6 +50,7 @@ from engine.transfers import DEFAULT_TRANSFER, Transfer, get_transfer
 
 BATCH_FILESETS = 256
 BATCH_BYTES = 256 << 20
+ENTRY_CHUNK = 10_000  # catalog rows built and written at a time
 
 
 @dataclass
@@ -262,15 +264,19 @@ class Importer:
             checkpoints.reached("registering")
             if self.transfer.follows_source_path:
                 registered = self._drop_broken_links(registered, failed_ids)
-            entries = self._entries(registered)
+            chunks = self._entries(registered)
             if self.options.exclude and registered:  # another host may have registered some meanwhile
+                entries = [e for chunk in chunks for e in chunk]
                 late = imported_meanwhile(conn, self.options.exclude, entries)
                 registered = self._drop_imported_meanwhile(registered, late, failed_ids)
-                entries = [e for e in entries if e["fileset_id"] not in late]
+                chunks = iter([[e for e in entries if e["fileset_id"] not in late]])
             kept = [item.fileset_id for item, _ in registered]
-            register(conn, kept, entries, failed_ids)
+            register(conn, kept, next(chunks, []), failed_ids)
+            for chunk in chunks:  # a plate's entries, a chunk at a time, in the same transaction
+                register(conn, kept, chunk, [])
             pending.clear(conn, kept)
-            keep_results(conn, self.run_state.take_result_rows())
+            for rows in self.run_state.take_result_rows():
+                keep_results(conn, rows)
         return registered
 
     def _drop_imported_meanwhile(self, registered, late: set[int], failed_ids):
@@ -310,28 +316,38 @@ class Importer:
             return False
         return (st.st_dev, st.st_ino) == (f.dev, f.ino)
 
-    def _entries(self, registered) -> list[dict]:
+    def _entries(self, registered) -> Iterator[list[dict]]:
+        """fileset_entries rows, ENTRY_CHUNK at a time."""
         real_path = (lambda p: None) if self.transfer.name in PATH_FREE_TRANSFERS else real_path_resolver()
-        return [
-            {
-                "fileset_id": item.fileset_id,
-                "source_path": f.path,
-                "source_real_path": real_path(f.path),
-                "client_path": client_path(f.path),
-                "repo_path": o.repo_path,
-                "file_name": os.path.basename(f.path),
-                "size": f.size,
-                "mtime": f.mtime,
-                "checksum_algorithm": o.checksum_algorithm,
-                "checksum": o.checksum,
-                "transfer": self.transfer.name,
-                "made_read_only": self.options.make_read_only and self.transfer.in_place,
-                "source_dev": f.dev,  # the original's identity, for `inplace verify` (migration 0005)
-                "source_ino": f.ino,
-            }
-            for item, outs in registered
-            for f, o in zip(item.plan.files, outs, strict=True)
-        ]
+        transfer, read_only = self.transfer.name, self.options.make_read_only and self.transfer.in_place
+        chunk: list[dict] = []
+        for item, outs in registered:
+            fileset_id = item.fileset_id
+            for f, o in zip(item.plan.files, outs, strict=True):
+                path = f.path
+                chunk.append(
+                    {
+                        "fileset_id": fileset_id,
+                        "source_path": path,
+                        "source_real_path": real_path(path),
+                        "client_path": client_path(path),
+                        "repo_path": o.repo_path,
+                        "file_name": path.rpartition("/")[2],
+                        "size": f.size,
+                        "mtime": f.mtime,
+                        "checksum_algorithm": o.checksum_algorithm,
+                        "checksum": o.checksum,
+                        "transfer": transfer,
+                        "made_read_only": read_only,
+                        "source_dev": f.dev,  # the original's identity, for `inplace verify` (migration 0005)
+                        "source_ino": f.ino,
+                    }
+                )
+                if len(chunk) >= ENTRY_CHUNK:
+                    yield chunk
+                    chunk = []
+        if chunk:
+            yield chunk
 
     def on_block(self, n: int) -> None:
         """Called by the transfer for each block read: the place a cancel takes effect."""

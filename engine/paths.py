@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from pathlib import PurePosixPath
 
 from engine.group_modes import share_folders
 
@@ -41,9 +41,22 @@ def needs_sanitising(name: str) -> bool:
 
 
 def client_path(path: str | os.PathLike) -> str:
-    """The absolute source path without its leading '/', each component sanitised."""
-    absolute = os.path.abspath(os.fspath(path))
-    return "/".join(sanitise_component(part) for part in PurePosixPath(absolute).parts[1:])
+    """The absolute source path without its leading '/', each component sanitised. Folders are
+    sanitised once each (a plate has hundreds of thousands of files in a few hundred folders)."""
+    text = os.fspath(path)
+    if not text.startswith("/") or "/." in text or "//" in text or text.endswith("/"):
+        text = os.path.abspath(text)  # relative, or not in normal form: the slow, general way
+    folder, _, name = text.rpartition("/")
+    clean = name.translate(_TRANSLATION)
+    if clean.upper() in _RESERVED:
+        clean += "_"
+    parent = _client_folder(folder)
+    return f"{parent}/{clean}" if parent else clean
+
+
+@functools.lru_cache(maxsize=4096)
+def _client_folder(folder: str) -> str:
+    return "/".join(sanitise_component(part) for part in folder.split("/")[1:])
 
 
 def render_template(template: str, user: str, user_id: int, when: datetime) -> tuple[str, str]:

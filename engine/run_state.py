@@ -3,7 +3,7 @@ originals stored by a moving transfer. Every file's outcome passes through `emit
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from engine.errors import FileFailure
@@ -58,15 +58,26 @@ class RunState:
             for f in fs.files:
                 self.emit(self.outcome(f.path, f.size, fs, reason.file_state, message=reason.message))
 
-    def take_result_rows(self) -> list[dict]:
-        """file_results rows for the outcomes not yet recorded: their own fields, under the catalog's
-        names for two of them."""
-        rows = []
-        for o in self.unrecorded:
-            row = o.as_dict()
-            row["source_path"] = row.pop("source")
-            row["fileset_name"] = row.pop("fileset")
-            row["job_id"] = self.report.job_id
-            rows.append(row)
-        self.unrecorded = []
-        return rows
+    def take_result_rows(self, chunk: int = 10_000) -> Iterator[list[dict]]:
+        """file_results rows for the outcomes not yet recorded, `chunk` rows at a time (a plate's
+        hundreds of thousands never sit in memory as rows at once)."""
+        outcomes, self.unrecorded = self.unrecorded, []
+        job_id = self.report.job_id
+        for start in range(0, len(outcomes), chunk):
+            yield [
+                {
+                    "job_id": job_id,
+                    "source_path": o.source,
+                    "fileset_name": o.fileset,
+                    "transfer": o.transfer,
+                    "size": o.size,
+                    "checksum_algorithm": o.checksum_algorithm,
+                    "state": str(o.state),
+                    "repo_path": o.repo_path,
+                    "checksum": o.checksum,
+                    "error_kind": o.error_kind,
+                    "error_message": o.error_message,
+                    "seconds": o.seconds,
+                }
+                for o in outcomes[start : start + chunk]
+            ]

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 from pathlib import Path
 
@@ -41,8 +42,22 @@ def _alembic_config(url: str):
     return cfg
 
 
+_REVISION = re.compile(r'^(down_revision|revision) = (?:"(\w+)"|None)', re.MULTILINE)
+
+
 def head_revision() -> str:
-    from alembic.script import ScriptDirectory
+    """The newest revision, read from the migration files' own lines: importing alembic to ask it
+    costs a fifth of a second at every start of the command line, and is only needed to migrate."""
+    revisions, parents = set(), set()
+    for path in (HERE / "migrations" / "versions").glob("*.py"):
+        found = dict((name, value) for name, value in _REVISION.findall(path.read_text()))
+        if found.get("revision"):
+            revisions.add(found["revision"])
+            parents.add(found.get("down_revision") or "")
+    heads = revisions - parents
+    if len(heads) == 1:
+        return heads.pop()
+    from alembic.script import ScriptDirectory  # several heads or an unusual file: ask alembic
 
     return ScriptDirectory.from_config(_alembic_config("sqlite://")).get_current_head() or ""
 

@@ -15,6 +15,7 @@ from engine.transfers.base import (
     finish_reading,
     hash_source,
     open_source,
+    read_buffer,
     verify_copy,
     verify_same_file,
 )
@@ -33,13 +34,14 @@ class UploadTransfer(Transfer):
     name = "upload"
     summary = "Stream each file into a new file owned by the repository, hashing it on the way."
     space = "doubled"
+    records_identity = True  # every path through create() hashes the source
 
     def create(self, task: FileTask) -> str:
         h = new_hasher(task.algorithm)
         read = 0
         src, before = open_source(task)
         with src, create_copy(task.dest, before.st_mode) as dst:
-            buf = bytearray(BLOCK_SIZE)
+            buf = read_buffer()
             view = memoryview(buf)
             while n := src.readinto(buf):
                 chunk = view[:n]
@@ -67,6 +69,7 @@ class HardlinkTransfer(Transfer):
     in_place = True
     same_filesystem = True
     space = "shared"
+    records_identity = True  # every path through create() hashes the source
 
     def create(self, task: FileTask) -> str:
         # The real file, never a link to a symbolic link: the repository must hold the data itself.
@@ -95,9 +98,11 @@ class SymlinkTransfer(Transfer):
     in_place = True
     follows_source_path = True
     space = "none"
+    hashes_first = True
+    records_identity = True  # every path through create() hashes the source
 
     def create(self, task: FileTask) -> str:
-        checksum = hash_source(task)
+        checksum = task.hashed or hash_source(task)
         os.symlink(os.path.abspath(task.source), task.dest)
         return checksum
 
@@ -109,10 +114,12 @@ class CopyTransfer(Transfer):
     name = "cp"
     summary = "Copy each file inside this machine by the fastest means the kernel offers."
     space = "doubled"
+    hashes_first = True
+    records_identity = True  # every path through create() hashes the source
 
     def create(self, task: FileTask) -> str:
         if task.size < PARALLEL_HASH_BYTES:
-            checksum = hash_source(task)
+            checksum = task.hashed or hash_source(task)
             _copy(task)
             return checksum
         # Large file: the kernel copies while this thread's twin hashes; both release the GIL.

@@ -75,3 +75,22 @@ def test_names_that_sanitising_makes_equal_stay_apart(tmp_path):
     got = [names.name(str(tmp_path / n)) for n in ["x/a:b.tif", "x/a;b.tif", "x/a|b.tif", "x/a!b.tif"]]
     assert got[1] == "x/a;b.tif" and got[3] == "x/a!b.tif"  # names needing no change keep theirs
     assert len(set(got)) == 4 and got[0].startswith("x/a;b~") and got[2].startswith("x/a!b~")
+
+
+def test_a_large_fileset_hashed_ahead_on_a_second_thread_has_every_checksum_right(data_dir, cli, tmp_path):
+    import hashlib
+
+    plate = tmp_path / "src" / "plate.zarr"
+    make(plate, [f"A/{w}/0/0.0.{k}" for w in range(1, 4) for k in range(100)])
+    (plate / ".zattrs").write_text("{}")
+    for transfer in ("ln_s", "cp"):
+        code, out, err = cli("import", "--transfer", transfer, "--accept-responsibilities", plate)
+        assert code == 0, err
+    rows = catalog_rows(
+        data_dir,
+        "SELECT e.source_path, e.checksum, f.transfer FROM fileset_entries e JOIN filesets f ON f.id = e.fileset_id",
+    )
+    assert len(rows) == 2 * 301
+    for source, checksum, _ in rows:
+        with open(source, "rb") as f:
+            assert hashlib.sha1(f.read()).hexdigest() == checksum
