@@ -22,7 +22,8 @@ from engine.catalog.db import (
 )
 from engine.catalog.store.accounts import any_account
 from engine.config import DEFAULT_SETTINGS_TEXT, SETTINGS_FILE, Settings, resolve_data_dir, set_catalog_url
-from engine.errors import CatalogLost, UsageError
+from engine.errors import CatalogError, CatalogLost, UsageError
+from engine.group_modes import setup_hint
 from engine.paths import DEFAULT_TEMPLATE
 from engine.repository import holds_files
 
@@ -103,7 +104,11 @@ class DataDir:
             if not _has_content(path):
                 self.refuse_if_catalog_lost()
                 create_sqlite_file(path, mode)
-            engine = open_catalog(sqlite_url(path))
+            try:
+                engine = open_catalog(sqlite_url(path))
+            except CatalogError as exc:  # another account's file: most often a data dir not set up for its group
+                exc.hint = setup_hint(path) or exc.hint
+                raise
             restrict_sqlite_files(path, mode)
         self._restrict_logs()
         if not any_account(engine) and self._holds_files():

@@ -13,6 +13,7 @@ import os
 import sqlite3
 
 from engine.errors import CatalogError, EngineError, StorageError
+from engine.group_modes import setup_hint
 
 # SQLite's primary result codes (https://sqlite.org/rescode.html).
 _SQLITE_PERM, _SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_READONLY = 3, 5, 6, 8
@@ -63,7 +64,8 @@ def _explain_catalog(exc: sqlite3.Error, catalog: str) -> EngineError | None:
             "Free some space on it.",
         )
     if code in (_SQLITE_READONLY, _SQLITE_PERM, _SQLITE_CANTOPEN):
-        return CatalogError(f"The catalog {catalog} cannot be written by this account ({detail}).", _CHECK_ACCESS)
+        hint = setup_hint(catalog) or _CHECK_ACCESS  # another account's catalog: the group's set-up
+        return CatalogError(f"The catalog {catalog} cannot be written by this account ({detail}).", hint)
     if code == _SQLITE_IOERR:
         return CatalogError(
             f"The catalog {catalog} could not be read or written ({detail}): its disk may be full or failing.",

@@ -6,7 +6,9 @@ makes); a personal one is left alone."""
 
 from __future__ import annotations
 
+import grp
 import os
+import shlex
 import stat
 from functools import lru_cache
 
@@ -57,6 +59,30 @@ def share_made(data_dir_root: str | os.PathLike, *made: str | os.PathLike) -> No
         bits = SHARED_DIR_BITS if stat.S_ISDIR(st.st_mode) else SHARED_FILE_BITS
         if st.st_uid == uid and st.st_mode & bits != bits:
             os.chmod(path, stat.S_IMODE(st.st_mode) | bits)
+
+
+def setup_hint(catalog: str | os.PathLike) -> str | None:
+    """What to do when this account cannot open or write the data dir's catalog file because the file
+    is another account's: the data dir is not (or no longer) set up for the group of people who import
+    into it, and setup-group says and fixes what is wrong. None when the file is missing or this account's."""
+    try:
+        st = os.stat(catalog)
+        root = os.path.dirname(os.path.abspath(catalog))
+        root_gid = os.stat(root).st_gid
+    except OSError:
+        return None
+    if st.st_uid == os.geteuid():
+        return None
+    try:
+        group = shlex.quote(grp.getgrgid(root_gid).gr_name) if is_shared(root) else "GROUP"
+    except KeyError:
+        group = "GROUP"
+    where = "" if group != "GROUP" else " (GROUP: the OS group of the people who import here)"
+    return (
+        f"If several people import into this data dir, it is not set up for them: an administrator runs "
+        f"inplace --data-dir {shlex.quote(root)} admin setup-group {group} --apply{where}, which says what is "
+        "wrong and fixes it."
+    )
 
 
 def process_umask() -> int:

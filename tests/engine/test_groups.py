@@ -336,3 +336,39 @@ def test_a_second_members_thumbnails_and_job_log_are_made_after_the_first_ones(a
         # ben rebuilds ann's thumbnails (her folder, his umask 077): replaced, not refused
         ok(run_cli_as(ben, data_dir.root, "images", "--rebuild", account="ben"))
         assert all(Path(p).is_file() for p in made.values())
+
+
+def test_a_member_stopped_by_a_catalog_not_set_up_for_the_group_is_pointed_at_setup_group(
+    admin, data_dir, open_tmp, sqlite_only
+):
+    """The catalog is another account's file: whether it cannot be opened or only not written, the
+    sentence names the command that says what is wrong and fixes it."""
+    with os_people(1, ("ann", [0])) as ((lab,), people):
+        ann = people["ann"]
+        path = source(open_tmp / "ann-data", "ann.tif", ann)
+        root = data_dir.root
+
+        # never set up: the group is not known yet
+        code, _, err = run_cli_as(ann, root, "import", path, account="ann")
+        assert code == ExitCode.IMPORT_ERRORS, err
+        assert err.startswith(f"inplace: The catalog at sqlite:///{data_dir.catalog_path} could not be opened (")
+        assert f"an administrator runs inplace --data-dir {root} admin setup-group GROUP --apply (GROUP: " in err
+
+        # set up, then the catalog restored from a backup as root: private to root again
+        ok(admin("admin", "setup-group", lab, "--apply"))
+        ok(run_cli_as(ann, root, "import", path, account="ann"))
+        data_dir.catalog_path.chmod(0o600)
+        code, _, err = run_cli_as(ann, root, "import", path, account="ann")
+        assert code == ExitCode.IMPORT_ERRORS, err
+        assert f"an administrator runs inplace --data-dir {root} admin setup-group {lab} --apply, which says" in err
+
+        # readable by the group but not writable: opened, then refused at the first write
+        data_dir.catalog_path.chmod(0o640)
+        code, _, err = run_cli_as(ann, root, "import", path, account="ann")
+        last = err.splitlines()[-1]
+        assert code == ExitCode.IMPORT_ERRORS, err
+        assert last.startswith(f"inplace: The catalog {data_dir.catalog_path} cannot be written by this account ("), err
+        assert f"runs inplace --data-dir {root} admin setup-group {lab} --apply" in last
+
+        ok(admin("admin", "setup-group", lab, "--apply"))
+        ok(run_cli_as(ann, root, "import", path, account="ann"))  # fixed: her import goes through
