@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import os
+import warnings
 from functools import partial
 from typing import Any
 
@@ -140,10 +141,21 @@ def _dicom_date(ds) -> str | None:
 # --- OME-Zarr ------------------------------------------------------------------------------------
 
 
+def _zarr() -> Any:
+    """zarr, with its ZarrUserWarning silenced in this process: it warns about files that bend the Zarr
+    spec (bioformats2raw writes an empty filter list), which it reads all the same and which the person
+    importing cannot change; on their terminal it would look like a failure. The filter is added at
+    every call (it replaces itself), as a test runner resets the filters between tests."""
+    import zarr
+    from zarr.errors import ZarrUserWarning
+
+    warnings.filterwarnings("ignore", category=ZarrUserWarning)
+    return zarr
+
+
 def read_ome_zarr(root: str) -> list[FoundImage]:
     """An OME-Zarr image (NGFF 0.4 or 0.5) or a bioformats2raw layout of several."""
-    import zarr
-
+    zarr = _zarr()
     group: Any = zarr.open_group(root, mode="r")
     attrs: Any = dict(group.attrs)
     attrs = attrs.get("ome", attrs)  # 0.5 nests its metadata under "ome"
@@ -197,9 +209,7 @@ def _zarr_image(group, attrs: dict, series: int, name: str) -> FoundImage:
 def _zarr_plane(store, group_path: str, paths: list[str], axes: list[str], z: int, max_side: int) -> np.ndarray:
     """From the smallest level whose long side is at least half the sampled size: only its chunks
     holding that plane's sampled rows are read."""
-    import zarr
-
-    group: Any = zarr.open_group(store, path=group_path, mode="r")
+    group: Any = _zarr().open_group(store, path=group_path, mode="r")
     levels: list[Any] = [group[p] for p in paths]
     yx = [axes.index("y"), axes.index("x")]
     level = next(
