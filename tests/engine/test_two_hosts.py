@@ -97,13 +97,12 @@ def test_two_hosts_importing_overlapping_selections_at_once_register_each_file_o
         )
     )
     assert by_job == {"host-a": 8, "host-b": 3}
-    # host b's folders for the shared files were removed with their rows: only registered ones remain
-    repo_dirs = {d for (d,) in catalog_rows(data_dir, "SELECT repo_dir FROM filesets")}
+    # host b's links to the shared files went with their rows: the repository holds the registered ones
     assert catalog_rows(data_dir, "SELECT DISTINCT state FROM filesets") == [("registered",)]
     on_disk = {
-        os.path.relpath(os.path.join(root, d), data_dir.repository)
-        for root, dirs, files in os.walk(data_dir.repository)
-        for d in dirs
-        if any(f.endswith(".tif") for f in os.listdir(os.path.join(root, d)))
+        os.path.relpath(os.path.join(root, name), data_dir.repository)
+        for root, _, files in os.walk(data_dir.repository)
+        for name in files
+        if name.endswith(".tif")
     }
-    assert on_disk == repo_dirs
+    assert on_disk == {p for (p,) in catalog_rows(data_dir, "SELECT repo_path FROM fileset_entries")}
