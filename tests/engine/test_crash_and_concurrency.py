@@ -2,14 +2,13 @@
 
 import json
 import os
-import sqlite3
 import subprocess
 import sys
 
 import pytest
 
 from tests.conftest import REPO, cli_command, cli_process_env, run_cli_process
-from tests.engine.processes import kill, start_stopped
+from tests.engine.processes import catalog_rows, kill, start_stopped
 
 FILES = 800
 SIZE = 16 * 1024
@@ -24,11 +23,7 @@ def make_sources(root, count=FILES, size=SIZE):
 
 
 def registered_count(data_dir):
-    con = sqlite3.connect(data_dir.catalog_path, timeout=30)
-    try:
-        return con.execute("SELECT count(*) FROM filesets WHERE state='registered'").fetchone()[0]
-    finally:
-        con.close()
+    return catalog_rows(data_dir, "SELECT count(*) FROM filesets WHERE state='registered'")[0][0]
 
 
 def start_import(data_dir, *args):
@@ -53,10 +48,8 @@ def kill_mid_import(data_dir, src, point="recorded:2"):
 
 def assert_consistent(data_dir):
     """Every fileset directory on disk is a registered fileset with all its files, and vice versa."""
-    con = sqlite3.connect(data_dir.catalog_path)
-    rows = con.execute("SELECT repo_dir, state FROM filesets").fetchall()
-    entries = [r[0] for r in con.execute("SELECT repo_path FROM fileset_entries")]
-    con.close()
+    rows = catalog_rows(data_dir, "SELECT repo_dir, state FROM filesets")
+    entries = [r[0] for r in catalog_rows(data_dir, "SELECT repo_path FROM fileset_entries")]
     assert all(state == "registered" for _, state in rows)
     on_disk = {str(p.relative_to(data_dir.repository)) for p in data_dir.repository.glob("*/*/*/*") if p.is_dir()}
     assert on_disk == {d for d, _ in rows}
@@ -107,9 +100,7 @@ def test_two_imports_at_once_both_succeed_in_separate_directories(data_dir, tmp_
     for p, (out, err) in zip(procs, outputs, strict=True):
         assert p.returncode == 0, err
         assert json.loads(out)["filesets_created"] == 400
-    con = sqlite3.connect(data_dir.catalog_path)
-    dirs = [r[0] for r in con.execute("SELECT repo_dir FROM filesets WHERE state='registered'")]
-    con.close()
+    dirs = [r[0] for r in catalog_rows(data_dir, "SELECT repo_dir FROM filesets WHERE state='registered'")]
     assert len(dirs) == 800 and len(set(dirs)) == 2  # one folder per import job, never shared
     assert_consistent(data_dir)
 

@@ -14,6 +14,7 @@ import subprocess
 
 import pytest
 
+from tests.conftest import write_settings
 from tests.engine.processes import catalog_rows, kill, resume, start_stopped
 
 
@@ -250,7 +251,7 @@ def test_moving_transfers_refuse_symbolic_links(data_dir, cli, tmp_path):
 def test_temporary_storage_is_refused_for_ln_s_only(data_dir, cli, tmp_path):
     src = tmp_path / "scratch"
     tree(src, 1)
-    (data_dir.root / "settings.toml").write_text(f'[policy]\ntemporary_paths = ["{src}"]\n')
+    write_settings(data_dir.root, f'[policy]\ntemporary_paths = ["{src}"]\n')
     code, out, _ = cli("check", "--output", "json", src)
     report = json.loads(out)
     codes = {name: {f["code"] for f in r["findings"]} for name, r in report.items()}
