@@ -15,7 +15,7 @@ from engine.results import FileOutcome
 from engine.sources import Stored, make_read_only
 from engine.states import FileState
 from engine.transfers import FileTask, Identity
-from engine.transfers.hash_ahead import HashAhead
+from engine.transfers.create_ahead import CreateAhead
 
 
 def import_fileset(importer, item: Allocated, log: JobLog) -> list[FileOutcome]:
@@ -36,10 +36,25 @@ def import_fileset(importer, item: Allocated, log: JobLog) -> list[FileOutcome]:
         FileTask(f.path, f"{root}/{name}", run.algorithm, f.size, f.dev, f.ino, importer.on_block)
         for f, name in zip(fs.files, item.names, strict=True)
     )
-    ahead = HashAhead(tasks) if transfer.hashes_first and not fs.problems and len(fs.files) > 1 else None
+
+    def place(task: FileTask) -> tuple[str, Identity]:
+        """Create and verify one file and prove its original unchanged (on the second thread when the
+        transfer allows); returns the checksum and the original's identity."""
+        before = None if transfer.records_identity else Identity.of(os.stat(task.source))
+        job.ensure_parent(task.dest)
+        checksum = transfer.create(task)
+        checkpoints.reached("created")
+        transfer.verify(task, checksum)
+        hashed = task.identity or before
+        assert hashed is not None  # a transfer that records identities sets it when hashing
+        return checksum, _unchanged(task, hashed)
+
+    ahead = None
+    if transfer.parallel_safe and not fs.problems and len(fs.files) > 1:
+        ahead = CreateAhead(place, tasks)
+        created.extend(item.names)  # the thread runs ahead: every name may be made from now on
     try:
-        for f, name, task in zip(fs.files, item.names, ahead or tasks, strict=True):
-            dest = task.dest
+        for n, (f, name, task) in enumerate(zip(fs.files, item.names, ahead or tasks, strict=True)):
             outcome = run.outcome(f.path, f.size, fs, FileState.TRANSFERRING, repo_path=name)
             outcomes.append(outcome)
             if cancelled or importer.cancel.cancelled:
@@ -49,25 +64,20 @@ def import_fileset(importer, item: Allocated, log: JobLog) -> list[FileOutcome]:
             if fs.problems:
                 run.fail(outcome, FileFailure(ErrorKind.NOT_FOUND, f"Incomplete multi-file set: {fs.problems[0]}."))
                 continue
-            importer.progress.update(current_path=f.path)
+            if not n % 64:  # what the progress shows as current; not every file (its lock is shared)
+                importer.progress.update(current_path=f.path)
             t0 = time.monotonic()
             try:
-                if ahead is not None:
-                    ahead.take(task)  # the second thread's checksum, or its error raised here
-                job.ensure_parent(dest)
-                before = None if transfer.records_identity else Identity.of(os.stat(f.path))
-                created.append(name)  # from here on, whatever lies at `dest` is this fileset's
                 try:
-                    checksum = transfer.create(task)
+                    if ahead is not None:
+                        checksum, identity = ahead.take(task)  # done on the second thread, or its error
+                    else:
+                        created.append(name)  # from here on, whatever lies at `dest` is this fileset's
+                        checksum, identity = place(task)
                 except FileExistsError:
-                    created.pop()  # names are unique within the job: never remove what another made
+                    created.remove(name)  # names are unique within the job: never remove what another made
                     raise
-                checkpoints.reached("created")
-                outcome.state = FileState.VERIFYING
-                transfer.verify(task, checksum)
-                hashed = task.identity or before
-                assert hashed is not None  # a transfer that records identities sets it when hashing
-                identities.append(_unchanged(f, hashed))
+                identities.append(identity)
                 outcome.checksum = checksum
                 outcome.state = FileState.DONE
             except Cancelled:
@@ -107,10 +117,10 @@ def import_fileset(importer, item: Allocated, log: JobLog) -> list[FileOutcome]:
     return outcomes
 
 
-def _unchanged(f, hashed: Identity) -> Identity:
+def _unchanged(task: FileTask, hashed: Identity) -> Identity:
     """After verification the original must still be exactly the file that was hashed, and the one
     the scan saw; its identity is what a later deletion will require."""
-    now = Identity.of(os.stat(f.path))
-    if now != hashed or (now.dev, now.ino, now.size) != (f.dev, f.ino, f.size):
-        raise FileFailure(ErrorKind.CHANGED, f"{f.path} was modified while it was being imported.", f.path)
+    now = Identity.of(os.stat(task.source))
+    if now != hashed or (now.dev, now.ino, now.size) != (task.dev, task.ino, task.size):
+        raise FileFailure(ErrorKind.CHANGED, f"{task.source} was modified while it was being imported.", task.source)
     return now

@@ -50,7 +50,6 @@ class FileTask:
     ino: int
     on_block: Callable[[int], None]  # reports bytes read from the source; raises Cancelled
     identity: Identity | None = None  # set by the transfer when it hashed the source
-    hashed: str | None = None  # the source's checksum, when the importer hashed it ahead (hashes_first)
 
 
 class Transfer:
@@ -63,9 +62,9 @@ class Transfer:
     deletes_sources: ClassVar[bool] = False
     same_filesystem: ClassVar[bool] = False  # only works when source and repository share a filesystem
     follows_source_path: ClassVar[bool] = False  # the repository reaches the original by its name (ln_s)
-    # create() hashes the source before placing anything, and takes `task.hashed` instead when set:
-    # the importer then hashes the next files on a second thread while this one places.
-    hashes_first: ClassVar[bool] = False
+    # create() may run on a second thread for a fileset's next files while the importer verifies and
+    # records the ones before (engine/transfers/create_ahead.py)
+    parallel_safe: ClassVar[bool] = False
     records_identity: ClassVar[bool] = False  # create() always sets task.identity (saves the importer a stat)
     space: ClassVar[str] = "doubled"  # doubled | shared | none | moved
 

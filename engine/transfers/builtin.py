@@ -35,6 +35,7 @@ class UploadTransfer(Transfer):
     summary = "Stream each file into a new file owned by the repository, hashing it on the way."
     space = "doubled"
     records_identity = True  # every path through create() hashes the source
+    parallel_safe = True
 
     def create(self, task: FileTask) -> str:
         h = new_hasher(task.algorithm)
@@ -70,6 +71,7 @@ class HardlinkTransfer(Transfer):
     same_filesystem = True
     space = "shared"
     records_identity = True  # every path through create() hashes the source
+    parallel_safe = True
 
     def create(self, task: FileTask) -> str:
         # The real file, never a link to a symbolic link: the repository must hold the data itself.
@@ -98,11 +100,11 @@ class SymlinkTransfer(Transfer):
     in_place = True
     follows_source_path = True
     space = "none"
-    hashes_first = True
     records_identity = True  # every path through create() hashes the source
+    parallel_safe = True
 
     def create(self, task: FileTask) -> str:
-        checksum = task.hashed or hash_source(task)
+        checksum = hash_source(task)
         os.symlink(os.path.abspath(task.source), task.dest)
         return checksum
 
@@ -114,12 +116,12 @@ class CopyTransfer(Transfer):
     name = "cp"
     summary = "Copy each file inside this machine by the fastest means the kernel offers."
     space = "doubled"
-    hashes_first = True
     records_identity = True  # every path through create() hashes the source
+    parallel_safe = True
 
     def create(self, task: FileTask) -> str:
         if task.size < PARALLEL_HASH_BYTES:
-            checksum = task.hashed or hash_source(task)
+            checksum = hash_source(task)
             _copy(task)
             return checksum
         # Large file: the kernel copies while this thread's twin hashes; both release the GIL.

@@ -94,3 +94,25 @@ def test_a_large_fileset_hashed_ahead_on_a_second_thread_has_every_checksum_righ
     for source, checksum, _ in rows:
         with open(source, "rb") as f:
             assert hashlib.sha1(f.read()).hexdigest() == checksum
+
+
+def test_work_done_ahead_comes_back_in_order_with_its_own_errors():
+    from engine.transfers import FileTask
+    from engine.transfers.create_ahead import CHUNK, CreateAhead
+
+    tasks = [FileTask(f"/src/{i}", f"/dest/{i}", "SHA1-160", i, 0, i, lambda n: None) for i in range(5 * CHUNK + 3)]
+
+    def work(task):
+        if task.size == 40:
+            raise FileExistsError(task.dest)
+        return task.size * 2
+
+    ahead = CreateAhead(work, tasks)
+    seen = []
+    for task in ahead:
+        try:
+            seen.append(ahead.take(task))
+        except FileExistsError as exc:
+            seen.append(str(exc))
+    ahead.close()
+    assert seen == [("/dest/40" if i == 40 else i * 2) for i in range(len(tasks))]
