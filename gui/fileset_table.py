@@ -1,13 +1,13 @@
 """The data page's table of filesets found: a tick to import each (untick to leave it out), its
 name with what its images are beneath it (filled in as they are read), folder, kind, file count,
-size, and whether it was imported before."""
+size, and whether it was imported before, with how that import is doing beneath (its last check)."""
 
 from __future__ import annotations
 
 import os
 
 from PySide6.QtCore import QModelIndex, QSize, Qt, Signal
-from PySide6.QtGui import QPainter, QPalette
+from PySide6.QtGui import QColor, QPainter, QPalette
 from PySide6.QtWidgets import (
     QApplication,
     QHeaderView,
@@ -18,13 +18,17 @@ from PySide6.QtWidgets import (
     QTableWidgetItem,
 )
 
-from engine.api import human_size
+from engine.api import FilesetHealth, human_size
 from gui import texts
+from gui.check_window import when_words
 from gui.models import images_details, images_summary
+from gui.widgets import PROBLEM_COLOUR
 
 SHOWN_ROWS = 500  # more filesets than this are imported, just not listed one by one
 IMPORT, NAME, FOLDER, KIND, FILES, SIZE, BEFORE = range(7)
 IMAGES_ROLE = Qt.ItemDataRole.UserRole + 1  # on the name's cell: what the fileset's images are
+HEALTH_ROLE = Qt.ItemDataRole.UserRole + 2  # on the imported-before cell: how that import is doing
+PROBLEM_ROLE = Qt.ItemDataRole.UserRole + 3  # ...and whether that is a problem (drawn as one)
 
 
 def kind_of(fileset) -> str:
@@ -39,15 +43,44 @@ def imported_before(fileset, imported: set[str]) -> str:
     return texts.BEFORE_ALL if seen == len(fileset.files) else texts.BEFORE_SOME.format(seen=seen)
 
 
-class NameAndImages(QStyledItemDelegate):
-    """The fileset's cell: its name, and beneath it, in the quieter colour, what its images are.
+def health_line(health: FilesetHealth) -> str:
+    """How what was imported before is doing, in a few words: as its last check found it."""
+    if health.health.is_problem:
+        if health.problems == 1:
+            return texts.BEFORE_ONE_PROBLEM.format(state=texts.BEFORE_STATES[str(health.health)])
+        return texts.BEFORE_PROBLEMS.format(n=health.problems)
+    if health.checked_at is None:
+        return texts.BEFORE_UNCHECKED
+    return texts.BEFORE_OK.format(when=when_words(health.checked_at))
+
+
+def health_tip(health: FilesetHealth) -> str:
+    """The same in a whole sentence, with what to do about a problem."""
+    if health.health.is_problem:
+        when = when_words(health.checked_at) if health.checked_at else texts.BEFORE_PARTLY_CHECKED
+        state = texts.BEFORE_STATES[str(health.health)]
+        if health.problems == 1:
+            return texts.BEFORE_TIP_ONE_PROBLEM.format(when=when, state=state)
+        return texts.BEFORE_TIP_PROBLEMS.format(when=when, n=health.problems, state=state)
+    if health.checked_at is None:
+        return texts.BEFORE_TIP_UNCHECKED
+    return texts.BEFORE_TIP_OK.format(when=when_words(health.checked_at))
+
+
+class TwoLines(QStyledItemDelegate):
+    """A cell of two lines: its text, and beneath it, in the quieter colour (or the problem colour), what
+    `second` holds: a fileset's images beneath its name, an earlier import's health beneath "yes".
     Two lines in one cell leave the table's width to the columns it had (a column more would not fit)."""
+
+    def __init__(self, parent, second: int, elide_first: Qt.TextElideMode) -> None:
+        super().__init__(parent)
+        self.second, self.elide_first = second, elide_first
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
         cell = QStyleOptionViewItem(option)
         self.initStyleOption(cell, index)
         style = cell.widget.style() if cell.widget else QApplication.style()
-        name, images = cell.text, index.data(IMAGES_ROLE) or ""
+        first, second = cell.text, index.data(self.second) or ""
         cell.text = ""
         style.drawControl(QStyle.ControlElement.CE_ItemViewItem, cell, painter, cell.widget)
         area = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, cell, cell.widget).adjusted(3, 0, -3, 0)
@@ -57,12 +90,14 @@ class NameAndImages(QStyledItemDelegate):
         quiet = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.PlaceholderText
         top = area.adjusted(0, 0, 0, -area.height() // 2)
         bottom = area.adjusted(0, area.height() // 2, 0, 0)
+        problem = bool(index.data(PROBLEM_ROLE)) and not selected
+        beneath = QColor(PROBLEM_COLOUR) if problem else cell.palette.color(quiet)
         painter.save()
         for rect, text, colour, elide in (
-            (top, name, role, Qt.TextElideMode.ElideMiddle),
-            (bottom, images, quiet, Qt.TextElideMode.ElideRight),
+            (top, first, cell.palette.color(role), self.elide_first),
+            (bottom, second, beneath, Qt.TextElideMode.ElideRight),
         ):
-            painter.setPen(cell.palette.color(colour))
+            painter.setPen(colour)
             flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
             painter.drawText(rect, flags, metrics.elidedText(text, elide, rect.width()))
         painter.restore()
@@ -84,14 +119,16 @@ class FilesetTable(QTableWidget):
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)  # the name takes the room the others leave
-        for col, width in ((IMPORT, 55), (FOLDER, 110), (KIND, 100), (FILES, 45), (SIZE, 75), (BEFORE, 105)):
+        for col, width in ((IMPORT, 55), (FOLDER, 110), (KIND, 90), (FILES, 45), (SIZE, 75), (BEFORE, 180)):
             self.setColumnWidth(col, width)
-        self.setItemDelegateForColumn(NAME, NameAndImages(self))
+        self.setItemDelegateForColumn(NAME, TwoLines(self, IMAGES_ROLE, Qt.TextElideMode.ElideMiddle))
+        self.setItemDelegateForColumn(BEFORE, TwoLines(self, HEALTH_ROLE, Qt.TextElideMode.ElideRight))
         self.verticalHeader().hide()
         self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() * 2 + 10)
         self.itemChanged.connect(self._ticked)
 
-    def show_plan(self, plan, imported: set[str]) -> None:
+    def show_plan(self, plan, imported: set[str], health: dict[int, FilesetHealth] | None = None) -> None:
+        """The plan's filesets; `health` (by index in the plan) says how those imported before are doing."""
         self.blockSignals(True)
         self.setRowCount(min(len(plan.filesets), SHOWN_ROWS))
         for row, fs in enumerate(plan.filesets[:SHOWN_ROWS]):
@@ -117,7 +154,20 @@ class FilesetTable(QTableWidget):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.setItem(row, col, item)
             self.item(row, NAME).setData(IMAGES_ROLE, texts.IMAGES_READING)
+            if health and row in health:
+                self._set_health(self.item(row, BEFORE), health[row])
         self.blockSignals(False)
+
+    def _set_health(self, item: QTableWidgetItem, health: FilesetHealth) -> None:
+        line, tip = health_line(health), health_tip(health)
+        item.setData(HEALTH_ROLE, line)
+        item.setData(PROBLEM_ROLE, health.health.is_problem)
+        item.setToolTip(tip)
+        item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{item.text()}: {tip}")
+
+    def health_text(self, row: int) -> str:
+        """What the row says beneath "imported before" of how that import is doing."""
+        return self.item(row, BEFORE).data(HEALTH_ROLE) or ""
 
     def show_images(self, row: int, images: list[dict]) -> None:
         """What the images of the fileset in `row` are, once read (rows past SHOWN_ROWS are not shown)."""

@@ -214,6 +214,23 @@ IMPORT_THIS = "Import {name}"
 LEAVE_OUT_TIP = "Untick to leave this fileset out of the import."
 BEFORE_ALL = "yes"
 BEFORE_SOME = "{seen} of its files"
+# ...and how what was imported before is doing (issue 13), beneath: as the last check found it.
+BEFORE_OK = "✓ ok, checked {when}"
+BEFORE_UNCHECKED = "not checked yet"
+BEFORE_ONE_PROBLEM = "⚠ 1 file {state}"
+BEFORE_PROBLEMS = "⚠ {n} files need attention"
+BEFORE_STATES = {"missing": "missing", "changed": "changed", "replaced": "replaced", "unreadable": "cannot be read"}
+BEFORE_TIP_OK = "Imported before. Every file was as imported when last checked, {when}."
+BEFORE_TIP_UNCHECKED = "Imported before, and not checked since: “Check imported data” (beside the steps) checks it."
+BEFORE_TIP_ONE_PROBLEM = (
+    "Imported before. The last check ({when}) found 1 file {state}: see “Check imported data” beside the steps."
+)
+BEFORE_TIP_PROBLEMS = (
+    "Imported before. The last check ({when}) found {n} files not as imported (the worst: {state}): see “Check "
+    "imported data” beside the steps."
+)
+BEFORE_PARTLY_CHECKED = "some files not checked yet"
+SCAN_BEFORE_PROBLEMS = "{count} imported before {have} files that need attention: see “Check imported data”."
 CHECK_AGAIN = "Check again"
 CHECK_FAILED = "The checks could not run: {reason}"
 

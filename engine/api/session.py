@@ -30,11 +30,12 @@ from engine.errors import UsageError
 from engine.groups import require_may_change_job, require_may_see_fileset, resolve_ownership
 from engine.importer import ImportOptions
 from engine.permissions import require_admin, visible_owner_filter
-from engine.plan import ImportPlan, make_plan
+from engine.plan import FilesetPlan, ImportPlan, make_plan
 from engine.progress import CancelToken, ProgressTracker
 from engine.recovery import DeleteReport
 from engine.relink import RelinkReport
 from engine.server_setup import setup_finding, with_finding
+from engine.states import HealthState
 from engine.transfers import Transfer, get_transfer
 from engine.verify import VerifyReport
 
@@ -106,6 +107,20 @@ class Session(PeopleMixin):
         from engine.plan import registered_sources
 
         return registered_sources(self.data_dir, plan.filesets)
+
+    def imported_health(self, filesets: list[FilesetPlan]) -> dict[int, FilesetHealth]:
+        """For each of these filesets of a plan (by index) whose files were imported before into filesets
+        this account sees: their health (the worst), least recent check and problems, counted by the catalog."""
+        from engine.paths import client_path
+
+        by_client = {client_path(f.path): i for i, fs in enumerate(filesets) for f in fs.files}
+        holders: dict[int, set[int]] = {}
+        for path, fileset_id in store.filesets.registered_holders(self.data_dir, by_client).items():
+            holders.setdefault(by_client[path], set()).add(fileset_id)
+        wanted = set().union(*holders.values())
+        found = store.health.fileset_health(self.data_dir, visible_owner_filter(self.account), wanted)
+        together = {i: [found[f] for f in ids if f in found] for i, ids in holders.items()}
+        return {i: _together(seen) for i, seen in together.items() if seen}
 
     # --- importing ---------------------------------------------------------------------------------
 
@@ -354,3 +369,11 @@ class Session(PeopleMixin):
 
     def _with_paths(self, rows: list[dict]) -> list[dict]:
         return [{**r, "thumbnail": str(self.data_dir.root / r["thumbnail"]) if r["thumbnail"] else None} for r in rows]
+
+
+def _together(seen: list[FilesetHealth]) -> FilesetHealth:
+    """Several registered filesets as one: the worst health, the least recent check (None while one was
+    never checked), every problem."""
+    checked = [h.checked_at for h in seen if h.checked_at is not None]
+    oldest = min(checked) if len(checked) == len(seen) else None
+    return FilesetHealth(HealthState.worst(h.health for h in seen), oldest, sum(h.problems for h in seen))

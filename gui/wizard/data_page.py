@@ -26,10 +26,13 @@ from gui.widgets import DropList, message_label, named, show_message
 
 
 def _scan(state, paths, cancel):
-    """Scan the selection (worker thread); the options are made here too, as they may load plugins."""
+    """Scan the selection (worker thread); the options are made here too, as they may load plugins.
+    What was imported before comes with its health (by index in the plan's filesets, then in those
+    it left out), counted by the catalog."""
     session = state.session
     plan = session.plan(paths, state.options(), cancel=cancel)
-    return plan, session.imported_before(plan)
+    health = session.imported_health(plan.filesets + [fs for fs, _why in plan.excluded])
+    return plan, session.imported_before(plan), health
 
 
 class ImagesRead:
@@ -64,6 +67,7 @@ class DataPage(QWizardPage):
         self.scanning = False
         self.scanned = None  # the whole plan of the selection, before anything is left out
         self.imported: set[str] = set()
+        self.health: dict = {}  # how what was imported before is doing, by index (session.imported_health)
         self._scan_op = None
         self._images_op = None
         self._dialog: QFileDialog | None = None
@@ -207,9 +211,10 @@ class DataPage(QWizardPage):
         self.scan_button.setVisible(self.scanning or (bool(self.state.paths) and self.scanned is None))
 
     def _scanned(self, found) -> None:
-        plan, imported = found
+        plan, imported, health = found
         self.scanned = plan
         self.imported = imported
+        self.health = health
         self._show(plan)
         self._apply_left_out()
         self._start_reading_images(plan)
@@ -236,7 +241,7 @@ class DataPage(QWizardPage):
         self.filesets.setUpdatesEnabled(True)
 
     def _show(self, plan) -> None:
-        self.filesets.show_plan(plan, self.imported)
+        self.filesets.show_plan(plan, self.imported, self.health)
         skipped = [f"{s.path}: {s.reason}" for s in plan.skipped[:SHOWN_ROWS]]
         self.skipped.setVisible(bool(skipped))
         self.skipped.setPlainText(
@@ -266,6 +271,10 @@ class DataPage(QWizardPage):
             lines.append(
                 texts.SCAN_EXCLUDED.format(count=count(len(plan.excluded), "fileset"), why=plan.excluded[0][1])
             )
+        troubled = sum(1 for h in self.health.values() if h.health.is_problem)
+        if troubled:  # shown or left out: an earlier import that broke is worth knowing of either way
+            have = "has" if troubled == 1 else "have"
+            lines.append(texts.SCAN_BEFORE_PROBLEMS.format(count=count(troubled, "fileset"), have=have))
         show_message(self.summary, " ".join(lines))
         self.completeChanged.emit()
 

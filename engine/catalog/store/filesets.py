@@ -74,6 +74,21 @@ def registered(catalog: Catalog, column: Literal["client_path", "file_name"], va
     return found
 
 
+def registered_holders(catalog: Catalog, client_paths: Iterable[str]) -> dict[str, int]:
+    """The registered fileset holding each of these client paths that was imported before (in chunks)."""
+    found: dict[str, int] = {}
+    items = list(client_paths)
+    with catalog.session() as s:
+        for i in range(0, len(items), CHUNK):
+            q = (
+                select(FilesetEntry.client_path, FilesetEntry.fileset_id)
+                .join(Fileset)
+                .where(FilesetEntry.client_path.in_(items[i : i + CHUNK]), Fileset.state == FilesetState.REGISTERED)
+            )
+            found.update((path, fileset_id) for path, fileset_id in s.execute(q))
+    return found
+
+
 def registered_copy(catalog: Catalog, file_name: str, checksum: str, algorithm: str) -> bool:
     """Whether a registered entry has this file name and checksum."""
     q = (
