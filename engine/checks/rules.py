@@ -18,6 +18,7 @@ from engine.checks.findings import CheckReport, Finding, Severity, finding
 from engine.config import Policy
 from engine.dependents import linked_originals
 from engine.errors import ChecksFailed, EngineError
+from engine.group_modes import share_folders
 from engine.paths import fileset_path, needs_sanitising
 from engine.plan import ImportPlan, registered_sources
 from engine.transfers import Transfer, get_transfer, transfer_names
@@ -153,6 +154,7 @@ def _probe_repository(data_dir, account) -> str:
     target = os.path.join(data_dir.repository, os.path.dirname(relative))
     try:
         os.makedirs(target, exist_ok=True)
+        share_folders(str(data_dir.repository), os.path.dirname(relative))  # as the import would make them
         fd, probe = tempfile.mkstemp(prefix=".write-test-", dir=target)
         try:
             os.write(fd, b"probe")

@@ -316,8 +316,13 @@ def test_a_second_members_thumbnails_and_job_log_are_made_after_the_first_ones(a
         anns = _image(open_tmp / "ann-data", "ann.tif", ann, lab_gid)
         bens = _image(open_tmp / "ben-data", "ben.tif", ben, lab_gid)
         _load_image_readers(anns, open_tmp)
-        ok(run_cli_as(ann, data_dir.root, "import", "-g", "lab", anns, account="ann"))
+        code, _, err = run_cli_as(ann, data_dir.root, "import", "-g", "lab", anns, account="ann")
+        assert code == 0, err
+        assert "would stop another member" not in err  # the checks' own test folder is made the group's way
         assert thumbnails.stat().st_uid == ann.uid and data_dir.logs.stat().st_uid == ann.uid  # hers, umask 077
+        ok(run_cli_as(ben, data_dir.root, "check", bens, account="ben"))  # its test folder, before any import
+        for folder in [data_dir.repository, *(p for p in data_dir.repository.rglob("*") if p.is_dir())]:
+            assert folder.stat().st_mode & SHARED_DIR_BITS == SHARED_DIR_BITS, f"{folder} {oct(folder.stat().st_mode)}"
         ok(run_cli_as(ben, data_dir.root, "import", "-g", "lab", bens, account="ben"))
 
         shown = json.loads(ok(run_cli_as(ben, data_dir.root, "images", "--output", "json", account="ben")))
