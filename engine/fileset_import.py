@@ -77,7 +77,8 @@ def import_fileset(importer, item: Allocated, log: JobLog) -> list[FileOutcome]:
                 except FileExistsError:
                     created.remove(name)  # names are unique within the job: never remove what another made
                     raise
-                identities.append(identity)
+                if transfer.deletes_sources:  # what a deletion will require; not kept otherwise (memory)
+                    identities.append(identity)
                 outcome.checksum = checksum
                 outcome.state = FileState.DONE
             except Cancelled:

@@ -11,7 +11,7 @@ from engine.datadir import DataDir
 from engine.errors import UsageError
 from engine.grouping import FilesetPlan, Selection, group_files
 from engine.paths import client_path
-from engine.progress import CancelToken
+from engine.progress import CancelToken, ProgressTracker
 from engine.scan import DEFAULT_DEPTH, Skipped, scan
 
 EXCLUDE_MODES = ("clientpath", "filename")
@@ -45,14 +45,18 @@ def make_plan(
     depth: int = DEFAULT_DEPTH,
     include_all: bool = False,
     cancel: CancelToken | None = None,
+    progress: ProgressTracker | None = None,
 ) -> ImportPlan:
     """`depth`: folder levels to scan (as `omero import --depth`); `include_all`: import files in no
-    image format too, instead of skipping them; `cancel` stops the scan (raises Cancelled)."""
+    image format too, instead of skipping them; `cancel` stops the scan (raises Cancelled); `progress`
+    counts the files found while the scan runs (phase "scanning", then "grouping")."""
     if not paths:
         raise UsageError("No files or folders were given to import.", "Name at least one path.")
     if exclude and exclude not in EXCLUDE_MODES:
         raise UsageError(f"Unknown exclusion '{exclude}'.", f"Use one of: {', '.join(EXCLUDE_MODES)}.")
-    scanned = scan(paths, depth=depth, cancel=cancel)
+    scanned = scan(paths, depth=depth, cancel=cancel, progress=progress)
+    if progress is not None:
+        progress.update(phase="grouping", files_total=len(scanned.files))
     plan = ImportPlan(paths=[os.path.abspath(p) for p in paths], skipped=scanned.skipped)
     grouped = group_files(scanned.files, Selection(plan.paths), include_all)
     plan.skipped += grouped.skipped

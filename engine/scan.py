@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from engine.errors import UsageError
-from engine.progress import CancelToken
+from engine.progress import CancelToken, ProgressTracker
 
 # Files that operating systems and desktops leave behind; never microscopy data.
 SYSTEM_JUNK = {
@@ -86,11 +86,13 @@ def scan(
     include_hidden_junk: bool = False,
     depth: int = DEFAULT_DEPTH,
     cancel: CancelToken | None = None,
+    progress: ProgressTracker | None = None,
 ) -> ScanResult:
     """Walk files and folders down to `depth` levels; missing top-level paths are a usage error.
 
     Names starting with a dot are skipped inside folders (as OMERO does); a file named on its own is kept.
-    `cancel` is checked before each folder is read, so a scan nobody waits for stops (raises Cancelled).
+    `cancel` is checked before each folder is read, so a scan nobody waits for stops (raises Cancelled);
+    `progress` is told, folder by folder, how many files were found so far (phase "scanning").
     """
     if depth < 1:
         raise UsageError(f"The depth must be 1 or more, not {depth}.", "Use --depth 1 for a folder's own files.")
@@ -108,7 +110,7 @@ def scan(
             result.skipped.append(Skipped(path, _stat_reason(exc)))
             continue
         if stat.S_ISDIR(st.st_mode):
-            _walk(path, result, seen, include_hidden_junk, depth, cancel)
+            _walk(path, result, seen, include_hidden_junk, depth, cancel, progress)
         else:
             _add(path, st, result, seen, os.path.islink(path))
     return result
@@ -132,7 +134,13 @@ def _add(path: str, st: os.stat_result, result: ScanResult, seen: set[str], is_l
 
 
 def _walk(
-    top: str, result: ScanResult, seen: set[str], include_hidden_junk: bool, depth: int, cancel: CancelToken | None
+    top: str,
+    result: ScanResult,
+    seen: set[str],
+    include_hidden_junk: bool,
+    depth: int,
+    cancel: CancelToken | None,
+    progress: ProgressTracker | None = None,
 ) -> None:
     # a *.zarr folder is one image whose metadata names start with a dot and whose chunks lie deep:
     # below one, nothing is hidden and the depth does not apply
@@ -141,6 +149,8 @@ def _walk(
         folder, level, in_zarr = stack.pop()
         if cancel is not None:
             cancel.raise_if_cancelled()
+        if progress is not None:
+            progress.update(phase="scanning", files_total=len(result.files))
         try:
             with os.scandir(folder) as it:
                 entries = sorted(it, key=lambda e: e.name)

@@ -134,9 +134,15 @@ class Session(PeopleMixin):
         resolve_ownership(self.data_dir, self.account, options.group, options.sudo)  # -g and --sudo, checked now
         return options
 
-    def plan(self, paths: list[str], options: ImportOptions, cancel: CancelToken | None = None) -> ImportPlan:
+    def plan(
+        self,
+        paths: list[str],
+        options: ImportOptions,
+        cancel: CancelToken | None = None,
+        progress: ProgressTracker | None = None,
+    ) -> ImportPlan:
         """Scan, group and leave out what was imported before; nothing is checked or written.
-        `cancel` stops the scan (it raises Cancelled)."""
+        `cancel` stops the scan (it raises Cancelled); `progress` counts the files found so far."""
         paths = [os.fspath(p) for p in paths]
         return make_plan(
             self.data_dir,
@@ -146,6 +152,7 @@ class Session(PeopleMixin):
             depth=options.depth,
             include_all=options.include_all,
             cancel=cancel,
+            progress=progress,
         )
 
     def without(self, plan: ImportPlan, fileset_indexes: list[int]) -> ImportPlan:

@@ -3,6 +3,7 @@ the helpers every rule uses to take a member safely (checked as a regular file b
 
 from __future__ import annotations
 
+import functools
 import os
 import stat
 from collections.abc import Iterable
@@ -178,8 +179,14 @@ def is_regular_file(path: str) -> bool:
     return stat.S_ISREG(st.st_mode)
 
 
+@functools.lru_cache(maxsize=256)
 def listdir(folder: str) -> list[str]:
-    """Sorted names in a folder, without names starting with a dot; empty when it cannot be read."""
+    """Sorted names in a folder, without names starting with a dot; empty when it cannot be read.
+
+    Rules ask it for the folder of every file they look at (is there a .lei, a metadata.txt, an .htd
+    beside it?): read once per folder while one selection is grouped, not once per file, which made
+    grouping 20,000 files in folders of 200 take seconds. group_files clears it when it starts, so a
+    later scan sees a folder as it is then. Callers must not change the list."""
     try:
         return sorted(n for n in os.listdir(folder) if not n.startswith("."))
     except OSError:
