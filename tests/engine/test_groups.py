@@ -298,7 +298,7 @@ def _load_image_readers(tif: Path, tmp: Path) -> None:
     thumbnails.write_png(image.plane(64), tmp / "warm-up.png")
 
 
-def test_a_second_members_thumbnails_and_job_log_are_made_after_the_first_ones(admin, data_dir, open_tmp):
+def test_a_second_members_thumbnails_and_job_log_are_made_after_the_first_ones(admin, data_dir, open_tmp, sqlite_only):
     """Thumbnails and job logs live outside the repository; the first member's (umask 077) must not
     make their folders private to her: the second member's import then writes both, and the group
     may read what each wrote."""
