@@ -13,8 +13,10 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
+    QStackedWidget,
     QTableView,
     QVBoxLayout,
+    QWidget,
     QWizardPage,
 )
 
@@ -44,6 +46,17 @@ class ImportPage(QWizardPage):
         self.current = OneLineLabel("current_file")
         self.status = message_label("import_status")
         self.status.setMinimumHeight(3 * self.status.fontMetrics().lineSpacing())  # the end's words fit
+        # While it runs: the rate and the file being worked on; once it ended (or while it stops): what
+        # happened, in the same place, so neither leaves an empty gap and nothing below moves.
+        running = QWidget()
+        running_lines = QVBoxLayout(running)
+        running_lines.setContentsMargins(0, 0, 0, 0)
+        running_lines.addWidget(self.rate)
+        running_lines.addWidget(self.current)
+        running_lines.addStretch()
+        self.lines = QStackedWidget()
+        self.lines.addWidget(running)
+        self.lines.addWidget(self.status)
         self._shown_at = 0.0
         self.model = OutcomeModel(self)
         self.table = named(QTableView(), "live_results", "Files as they finish")
@@ -64,9 +77,7 @@ class ImportPage(QWizardPage):
         layout = QVBoxLayout(self)
         layout.addLayout(bars)
         layout.addLayout(row)
-        layout.addWidget(self.rate)
-        layout.addWidget(self.current)
-        layout.addWidget(self.status)
+        layout.addWidget(self.lines)
         layout.addWidget(self.table, 2)
         layout.addWidget(self.log, 1)
         self.cancel_button.clicked.connect(self.cancel)
@@ -85,6 +96,7 @@ class ImportPage(QWizardPage):
         self.model.replace_all([])
         self.log.clear()
         show_message(self.status, "")
+        self.lines.setCurrentIndex(0)
         self.counts.set_line("")
         self.current.set_line("")
         self.rate.set_line(texts.PROGRESS_RATE_UNKNOWN)
@@ -109,6 +121,7 @@ class ImportPage(QWizardPage):
             self.runner.cancel()
             self.cancel_button.setEnabled(False)
             show_message(self.status, texts.CANCELLING)
+            self.lines.setCurrentWidget(self.status)
 
     def _progress(self, snap) -> None:
         if not self._mine() or self.done:
@@ -182,6 +195,7 @@ class ImportPage(QWizardPage):
         if report.sources_kept_reason:
             extra.append(report.sources_kept_reason)
         show_message(self.status, f"{text} {' '.join(extra)}", problem=bool(report.errors))
+        self.lines.setCurrentWidget(self.status)
         self.log.appendPlainText(report_summary(report))
         self.completeChanged.emit()
         if self.wizard():
@@ -193,6 +207,7 @@ class ImportPage(QWizardPage):
         self.done = False
         self._show_end(0, 0, self.state.plan.file_count, self.state.plan.total_bytes)
         show_message(self.status, texts.FAILED_TO_RUN.format(message=message), problem=True)
+        self.lines.setCurrentWidget(self.status)
         self.log.appendPlainText(texts.FAILED_TO_RUN.format(message=message))
 
     def isComplete(self) -> bool:  # noqa: N802
