@@ -29,6 +29,7 @@ IMPORT, NAME, FOLDER, KIND, FILES, SIZE, BEFORE = range(7)
 IMAGES_ROLE = Qt.ItemDataRole.UserRole + 1  # on the name's cell: what the fileset's images are
 HEALTH_ROLE = Qt.ItemDataRole.UserRole + 2  # on the imported-before cell: how that import is doing
 PROBLEM_ROLE = Qt.ItemDataRole.UserRole + 3  # ...and whether that is a problem (drawn as one)
+KIND_ROLE = Qt.ItemDataRole.UserRole + 4  # on the kind's cell, beneath the format: plate, multi-file or single image
 
 
 def kind_of(fileset) -> str:
@@ -69,7 +70,8 @@ def health_tip(health: FilesetHealth) -> str:
 
 class TwoLines(QStyledItemDelegate):
     """A cell of two lines: its text, and beneath it, in the quieter colour (or the problem colour), what
-    `second` holds: a fileset's images beneath its name, an earlier import's health beneath "yes".
+    `second` holds: a fileset's images beneath its name, its kind beneath its format, an earlier import's
+    health beneath "yes".
     Two lines in one cell leave the table's width to the columns it had (a column more would not fit)."""
 
     def __init__(self, parent, second: int, elide_first: Qt.TextElideMode) -> None:
@@ -123,6 +125,7 @@ class FilesetTable(QTableWidget):
             self.setColumnWidth(col, width)
         self.setItemDelegateForColumn(NAME, TwoLines(self, IMAGES_ROLE, Qt.TextElideMode.ElideMiddle))
         self.setItemDelegateForColumn(BEFORE, TwoLines(self, HEALTH_ROLE, Qt.TextElideMode.ElideRight))
+        self.setItemDelegateForColumn(KIND, TwoLines(self, KIND_ROLE, Qt.TextElideMode.ElideRight))
         self.verticalHeader().hide()
         self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() * 2 + 10)
         self.itemChanged.connect(self._ticked)
@@ -154,6 +157,8 @@ class FilesetTable(QTableWidget):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.setItem(row, col, item)
             self.item(row, NAME).setData(IMAGES_ROLE, texts.IMAGES_READING)
+            self.item(row, KIND).setData(KIND_ROLE, str(fs.kind))
+            self.item(row, KIND).setToolTip(f"{kind_of(fs)}: {fs.kind}")
             if health and row in health:
                 self._set_health(self.item(row, BEFORE), health[row])
         self.blockSignals(False)
@@ -177,6 +182,10 @@ class FilesetTable(QTableWidget):
     def images_text(self, row: int) -> str:
         """What the row says of its fileset's images (beneath its name)."""
         return self.item(row, NAME).data(IMAGES_ROLE) or ""
+
+    def kind_text(self, row: int) -> str:
+        """What kind of fileset the row is (plate, multi-file image, single image), beneath its format."""
+        return self.item(row, KIND).data(KIND_ROLE) or ""
 
     def images_not_read(self, reason: str) -> None:
         """The rows still waiting say why they will not be filled in."""

@@ -9,7 +9,7 @@ import time
 import pytest
 from PySide6.QtCore import QTimer
 
-from gui.fileset_table import NAME
+from gui.fileset_table import KIND, NAME
 from gui.image_gallery import ICON
 from gui.wizard import PageId
 from tests.conftest import SAMPLES
@@ -101,6 +101,12 @@ def test_the_data_page_fills_in_images_in_the_background(qtbot, wizard, tmp_path
     plate = next(text for name, text in said.items() if name.lower().startswith("index"))
     assert plate.startswith("2 images, ") and ", plate " in plate and plate.endswith(", 1 well")
     assert said["broken.tif"].startswith("not read: ") and "not a TIFF file" in said["broken.tif"]
+    # Each fileset's format, and beneath it what kind of fileset it is.
+    rows = range(table.rowCount())
+    kinds = {table.item(r, NAME).text(): (table.item(r, KIND).text(), table.kind_text(r)) for r in rows}
+    plate_name = next(name for name in said if name.lower().startswith("index"))
+    assert kinds[plate_name][1] == "plate" and kinds["cluster.nd2"][1] == "single image"
+    assert kinds["copy_000.ome.tif"] == ("OME-TIFF", "single image")
 
 
 def test_a_changed_selection_stops_the_read_of_the_old_one(qtbot, wizard, tmp_path):
