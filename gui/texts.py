@@ -117,7 +117,7 @@ POLICY_DIALOG_TITLE = "Rules about temporary storage"
 POLICY_DIALOG_TEXT = (
     "ln_s leaves the files where they are and links to them, so files on temporary storage would be lost "
     "from the repository when that storage is emptied. These rules apply to everyone who imports into this "
-    "repository, from now on. They are kept in {file}."
+    "repository, from now on. They are kept in {file}; 'inplace admin policy' shows and changes them too."
 )
 POLICY_LEVEL = "Files on temporary storage"
 POLICY_LEVELS = {
