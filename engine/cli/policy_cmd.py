@@ -26,7 +26,7 @@ def add_command(admin, account_options) -> None:
         help="show the data dir's policy, or change it (administrators)",
         description="Without options, show the policy the checks follow (settings.toml, [policy] table). With "
         "options, change those settings (administrators only; exit code 5 otherwise): the next checks and imports "
-        "follow them at once, and the rest of settings.toml stays as it was. Exit code 2 for a value the policy "
+        "follow them at once, and the rest of settings.toml stays as it was. Exit code 1 for a value the policy "
         "does not allow.",
     )
     account_options(p)
