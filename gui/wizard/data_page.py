@@ -115,6 +115,12 @@ class DataPage(QWizardPage):
         self.filesets.choice_changed.connect(self._apply_left_out)
         self.skipped.hide()
         self.scan_button.hide()
+        # The summary's row keeps its height whether the scan button shows or not: a row that grows
+        # moves the lists around it, and over ssh -X all of that is uploaded again.
+        keep = self.scan_button.sizePolicy()
+        keep.setRetainSizeWhenHidden(True)
+        self.scan_button.setSizePolicy(keep)
+        self.summary.setMinimumHeight(self.scan_button.sizeHint().height())
 
     def add_paths(self, paths: list[str]) -> None:
         current = set(self.state.paths)

@@ -148,3 +148,15 @@ def test_the_responsibilities_are_prepared_ahead_and_shown_at_once(qtbot, wizard
     assert responsibilities.prepared is not None  # at once, without waiting
     assert responsibilities.prepared.options.transfer == "cp"
     assert responsibilities.status.text() != texts.CHECKING
+
+
+def test_the_data_page_does_not_move_when_a_scan_starts_or_ends(qtbot, wizard, tmp_path):
+    sign_in(qtbot, wizard)
+    click_next(qtbot, wizard)
+    page = wizard.currentPage()
+    page.add_paths([str(_folder(tmp_path / "src"))])
+    qtbot.waitUntil(lambda: page.scan_button.isVisible(), timeout=15000)  # "Stop scan" while it runs
+    while_scanning = (page.selection.geometry(), page.filesets.y())
+    qtbot.waitUntil(page.isComplete, timeout=15000)
+    assert not page.scan_button.isVisible()
+    assert (page.selection.geometry(), page.filesets.y()) == while_scanning
