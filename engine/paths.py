@@ -86,10 +86,10 @@ def fileset_path(template: str, user: str, user_id: int, when: datetime) -> str:
 
 
 class DirectoryAllocator:
-    """Names fileset directories one millisecond apart and creates them atomically (mkdir).
+    """Names job folders one millisecond apart and creates them atomically (mkdir).
 
-    The importer first proposes names, records them in the catalog (where each name is unique),
-    and only then creates them, so a kill never leaves a directory the catalog does not know.
+    The importer first proposes a name, claims it in the catalog (where each name is unique),
+    and only then creates it, so a kill never leaves a folder the catalog does not know.
     A per-process cursor keeps a fast run from retrying every name it handed out itself.
     """
 

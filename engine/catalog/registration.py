@@ -1,11 +1,11 @@
-"""The importer's catalog writes: fileset rows recorded as pending before their folders exist,
-registered with their entries in one transaction, and every file's result kept for the job."""
+"""The importer's catalog writes: pending filesets (recorded by engine/catalog/pending.py before
+their files exist) registered with their entries in one transaction, and every file's result kept
+for the job."""
 
 from __future__ import annotations
 
 from sqlalchemy import delete, insert, select, update
-from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.engine import Connection
 
 from engine.catalog.models import FileResult, Fileset, FilesetEntry
 from engine.states import FilesetState
@@ -14,22 +14,7 @@ CHUNK = 500  # values per IN (...) query
 
 
 class NameTaken(Exception):
-    """Another import recorded one of these fileset folders first; propose new names and retry."""
-
-
-def record_pending(engine: Engine, rows: list[dict]) -> list[int]:
-    """Insert pending fileset rows (their folder names are unique) and return their ids, in order."""
-    stmt = insert(Fileset.__table__).returning(Fileset.id, sort_by_parameter_order=True)
-    try:
-        with engine.begin() as conn:
-            return list(conn.execute(stmt, rows).scalars().all())
-    except IntegrityError as exc:
-        raise NameTaken from exc
-
-
-def move_pending(engine: Engine, fileset_id: int, repo_dir: str) -> None:
-    with engine.begin() as conn:
-        conn.execute(update(Fileset).where(Fileset.id == fileset_id).values(repo_dir=repo_dir))
+    """Another import claimed this job folder first (engine/catalog/pending.py); propose the next name."""
 
 
 def register(conn: Connection, registered_ids: list[int], entries: list[dict], dropped_ids: list[int]) -> None:

@@ -116,3 +116,22 @@ def test_work_done_ahead_comes_back_in_order_with_its_own_errors():
             seen.append(str(exc))
     ahead.close()
     assert seen == [("/dest/40" if i == 40 else i * 2) for i in range(len(tasks))]
+
+
+def test_a_plate_killed_while_files_are_placed_ahead_rolls_back_to_nothing(data_dir, cli, tmp_path):
+    from tests.engine.processes import kill, start_stopped
+
+    plate = tmp_path / "src" / "plate.zarr"
+    make(plate, [f"A/{w}/0/0.0.{k}" for w in range(1, 4) for k in range(100)])
+    originals = sorted(p for p in plate.rglob("*") if p.is_file())
+    proc = start_stopped(data_dir, "created:150", "import", "--transfer", "cp_rm", "--accept-responsibilities", plate)
+    kill(proc)
+    # the second thread may have made more than 150 files: every one of them was recorded before
+    assert catalog_rows(data_dir, "SELECT state FROM filesets") == [("pending",)]
+    code, out, err = cli("jobs", "--rollback", "1")
+    assert code == 0, err
+    assert catalog_rows(data_dir, "SELECT count(*) FROM filesets") == [(0,)]
+    assert [p for p in data_dir.repository.rglob("*") if not p.is_dir()] == []
+    assert sorted(p for p in plate.rglob("*") if p.is_file()) == originals  # nothing was deleted
+    code, out, _ = cli("jobs", "--check")
+    assert code == 0 and "matches the catalog" in out
