@@ -19,12 +19,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from bench.bench_import import PASSWORD, make_small  # noqa: E402
 from bench.bench_scale import allow_own_sources  # noqa: E402
-from engine.accounts import authenticate, create_account  # noqa: E402
-from engine.checks import run_checks  # noqa: E402
-from engine.datadir import DataDir  # noqa: E402
-from engine.plan import make_plan  # noqa: E402
-from engine.responsibilities import acknowledge_all  # noqa: E402
-from engine.transfers import get_transfer  # noqa: E402
+from engine.api import DataDirectory  # noqa: E402
 
 TICK_MS = 10
 
@@ -36,29 +31,28 @@ def main() -> int:
     args = parser.parse_args()
     work = Path(args.workdir) / time.strftime("stall-%Y%m%d-%H%M%S")
     make_small(work / "src", args.files)
-    data_dir = DataDir(work / "data")
-    data_dir.create()
+    data_dir = DataDirectory.open(work / "data", create=True)
+    session = data_dir.initialise("bench", PASSWORD)
     allow_own_sources(data_dir.root)  # its own generated sources, wherever the checkout lies
-    create_account(data_dir, "bench", PASSWORD, by=None)
-    account = authenticate(data_dir, "bench", PASSWORD)
 
     import qasync
     from PySide6.QtCore import QTimer
 
     from gui.app import create_application
     from gui.operations import Operations
+    from gui.runner import ImportRunner
     from gui.wizard.import_page import ImportPage
     from gui.wizard.state import WizardState
 
     app = create_application([])
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
-    plan = make_plan(data_dir, [str(work / "src")])
-    state = WizardState(data_dir=data_dir, account=account, plan=plan, transfer="ln_s")
-    state.checks = run_checks(data_dir, plan, account, ["ln_s"])
-    state.acknowledgement = acknowledge_all(get_transfer("ln_s"), account, plan.file_count, plan.total_bytes)
+    options = session.options(transfer="ln_s")
+    prepared = session.prepare([str(work / "src")], options)
+    state = WizardState(data_dir=data_dir, session=session, plan=prepared.plan, transfer="ln_s", prepared=prepared)
+    state.acknowledgement = prepared.acknowledge()  # everything shown, as a person ticking every box
     ops = Operations()
-    page = ImportPage(state, ops)
+    page = ImportPage(state, ops, ImportRunner(ops))
     page.resize(900, 700)
     page.show()
 
@@ -86,6 +80,7 @@ def main() -> int:
     with loop:
         took = loop.run_until_complete(run())
     ops.shutdown()
+    data_dir.close()
     worst = max(gaps) * 1000 - TICK_MS
     gaps.sort()
     p99 = gaps[int(len(gaps) * 0.99)] * 1000 - TICK_MS
