@@ -160,3 +160,26 @@ def test_the_data_page_does_not_move_when_a_scan_starts_or_ends(qtbot, wizard, t
     qtbot.waitUntil(page.isComplete, timeout=15000)
     assert not page.scan_button.isVisible()
     assert (page.selection.geometry(), page.filesets.y()) == while_scanning
+
+
+def test_a_progress_bar_is_never_repainted_while_python_waits(qtbot):
+    """QProgressBar.setValue repaints at once, inside the Python call, so a full X connection held
+    the interpreter lock and the import with it; set_bar_value leaves the repaint to the event loop."""
+    from PySide6.QtWidgets import QProgressBar
+
+    from gui.widgets import set_bar_value
+
+    bar = QProgressBar()
+    qtbot.addWidget(bar)
+    bar.setRange(0, 100)
+    painted = Repaints(bar)
+    bar.show()
+    qtbot.waitUntil(lambda: bool(painted.rects), timeout=2000)  # shown and drawn once
+    painted.rects = []
+
+    bar.setValue(10)  # Qt's own: painted before the call returns
+    assert painted.rects
+    painted.rects = []
+    set_bar_value(bar, 20)
+    assert not painted.rects and bar.value() == 20
+    qtbot.waitUntil(lambda: bool(painted.rects), timeout=2000)  # painted at the next turn of the loop
