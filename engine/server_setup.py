@@ -87,6 +87,8 @@ def inspect_setup(data_dir: DataDir, group: str | None = None, deep: bool = True
         )
         report.commands.append(f"find {repo} -type d ! -perm -2070 -exec chmod g+rwxs {{}} +")
     _check_catalog(data_dir, gid, name, report)
+    if deep:
+        _check_kept_files(data_dir, gid, name, report)
     _check_acls(data_dir.repository, report)
     _umask_note(report)
     _hardlink_note(report)
@@ -107,7 +109,7 @@ def apply_setup(data_dir: DataDir, group: str) -> SetupReport:
                 _share_folder(folder, gid)
         for path in _catalog_files(data_dir):
             _share_file(path, gid, 0o660)
-        for path in _log_files(data_dir):
+        for path in _kept_files(data_dir):
             _share_file(path, gid, 0o640, keep_more=True)
         _open_acl_masks(data_dir.repository)
         _add_owner_to_group(data_dir.root, gid, name)
@@ -388,8 +390,22 @@ def _catalog_files(data_dir: DataDir) -> list[Path]:
     return [p for p in (Path(f"{data_dir.catalog_path}{s}") for s in ("", "-wal", "-shm", "-journal")) if p.exists()]
 
 
-def _log_files(data_dir: DataDir) -> list[Path]:
-    return [p for p in data_dir.logs.iterdir() if p.is_file()] if data_dir.logs.is_dir() else []
+def _kept_files(data_dir: DataDir) -> list[Path]:
+    """Job logs and thumbnails: every member reads them (the wizard's results, `inplace images`)."""
+    logs = [p for p in data_dir.logs.iterdir() if p.is_file()] if data_dir.logs.is_dir() else []
+    thumbnails = data_dir.root / "thumbnails"
+    return logs + ([p for p in thumbnails.rglob("*") if p.is_file()] if thumbnails.is_dir() else [])
+
+
+def _check_kept_files(data_dir: DataDir, gid: int, name: str, report: SetupReport) -> None:
+    unshared = [str(p) for p in _kept_files(data_dir) if (st := p.stat()).st_gid != gid or not st.st_mode & 0o040]
+    if unshared:
+        report.problems.append(
+            f"{count(len(unshared), 'job log or thumbnail file')} cannot be read by the group '{name}' (such as "
+            f"{_examples(unshared)}), so other members cannot see those imports' logs and pictures."
+        )
+        places = " ".join(shlex.quote(str(p)) for p in (data_dir.logs, data_dir.root / "thumbnails") if p.is_dir())
+        report.commands.append(f"find {places} -type f -exec chgrp {shlex.quote(name)} {{}} + -exec chmod g+r {{}} +")
 
 
 def _folders(paths: list[str]) -> str:

@@ -49,6 +49,10 @@ def test_setup_group_reports_each_problem_applies_the_fix_and_a_second_member_ca
         # A data dir as a steward made it by hand: their own group, umask 022, a folder from before.
         old = data_dir.repository / "old_1" / "2025-01"
         old.mkdir(parents=True)
+        picture = data_dir.root / "thumbnails" / "1" / "0.png"  # made before the set-up, by a umask-077 member
+        picture.parent.mkdir(parents=True)
+        picture.write_bytes(b"a thumbnail")
+        picture.chmod(0o600)
         chown_tree(data_dir.root, steward.uid, steward.gid)
         data_dir.root.chmod(0o755)
         os.setxattr(data_dir.repository, ACL_DEFAULT, acl(mask=5))  # new folders: no group write
@@ -80,6 +84,7 @@ def test_setup_group_reports_each_problem_applies_the_fix_and_a_second_member_ca
             "3 folders of the repository lack group write or the setgid bit",
             f"The catalog file {data_dir.catalog_path} has mode 0600",
             f"The default ACL of {repo} would make new folders without group write",
+            f"1 job log or thumbnail file cannot be read by the group '{lab}' (such as {picture})",
         ):
             assert words in problems, problems
         for command in (
@@ -106,6 +111,7 @@ def test_setup_group_reports_each_problem_applies_the_fix_and_a_second_member_ca
             st = folder.stat()
             assert (st.st_gid, st.st_mode & 0o2070) == (lab_gid, 0o2070), folder
         assert os.stat(data_dir.catalog_path).st_mode & 0o777 == 0o660
+        assert (picture.stat().st_gid, picture.stat().st_mode & 0o777) == (lab_gid, 0o640)
         code, out, _ = cli("admin", "setup-group", lab, "--apply")  # idempotent
         assert code == 0 and "The set-up is right." in out
 
