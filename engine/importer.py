@@ -11,6 +11,7 @@ was synced to disk, and each only when it is provably the file that was stored (
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import os
 import shutil
@@ -104,6 +105,16 @@ class Importer:
     def run(self, plan: ImportPlan, checks: CheckReport | None = None, required_statements=None) -> JobReport:
         """Import the plan. Refuses before writing anything when the checks (run here unless the
         front end hands in the report it showed) find errors, or responsibilities are missing."""
+        # The plan's objects (a plate's hundreds of thousands) live through the whole run: frozen, the
+        # cyclic garbage collector stops walking them again at every full collection, each a pause
+        # of the whole process (and of the wizard's event loop). Unfrozen again afterwards.
+        gc.freeze()
+        try:
+            return self._run(plan, checks, required_statements)
+        finally:
+            gc.unfreeze()
+
+    def _run(self, plan: ImportPlan, checks: CheckReport | None, required_statements) -> JobReport:
         opts = self.options
         require_acknowledgement(
             self.transfer, self.account, plan.file_count, plan.total_bytes, self.acknowledgement, required_statements
