@@ -33,6 +33,7 @@ from engine.dependents import PATH_FREE_TRANSFERS, linked_originals
 from engine.errors import EngineError, ErrorKind, FileFailure
 from engine.explain import explain
 from engine.fileset_import import import_fileset
+from engine.group_modes import share_made
 from engine.grouping import FilesetPlan
 from engine.groups import resolve_ownership
 from engine.images import queue_filesets
@@ -375,6 +376,7 @@ class Importer:
         repo_dir = self.job_folder.repo_dir
         if repo_dir is not None and os.path.isdir(f"{self.root}/{repo_dir}"):
             shutil.copyfile(log_path, f"{self.root}/{repo_dir}.log")
+            share_made(self.data_dir.root, f"{self.root}/{repo_dir}.log")  # the group reads it, whatever the umask
 
     def _clean_up_sources(self, plan: ImportPlan, log: JobLog) -> None:
         report = self.run_state.report

@@ -337,6 +337,8 @@ def test_a_second_members_thumbnails_and_job_log_are_made_after_the_first_ones(a
         logs = sorted(data_dir.logs.glob("job-*.log"))
         assert [p.stat().st_uid for p in logs] == [ann.uid, ben.uid]
         assert all(p.stat().st_mode & stat.S_IRGRP and p.stat().st_gid == lab_gid for p in logs)
+        copies = sorted(data_dir.repository.rglob("*.log"))  # each job's log copy beside its folder
+        assert len(copies) == 2 and all(p.stat().st_mode & stat.S_IRGRP for p in copies), copies
 
         # ben rebuilds ann's thumbnails (her folder, his umask 077): replaced, not refused
         ok(run_cli_as(ben, data_dir.root, "images", "--rebuild", account="ben"))
