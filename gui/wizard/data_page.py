@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import threading
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QFileDialog,
@@ -23,6 +23,8 @@ from gui import texts
 from gui.fileset_table import SHOWN_ROWS, FilesetTable
 from gui.operations import plain_sentence
 from gui.widgets import DropList, message_label, named, show_message
+
+IMAGES_SHOWN_EVERY_MS = 500
 
 
 def _scan(state, paths, cancel):
@@ -93,7 +95,10 @@ class DataPage(QWizardPage):
             buttons.addWidget(b)
         buttons.addStretch()
         layout = QVBoxLayout(self)
-        layout.addWidget(self.path_entry)
+        # About 40 characters wide like the other pages' fields (it scrolls as a long path is typed):
+        # a field is drawn again whole at every keystroke, and over ssh -X the window's width cost 100 KB.
+        self.path_entry.setMaximumWidth(self.path_entry.fontMetrics().averageCharWidth() * 40 + 16)
+        layout.addWidget(self.path_entry, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.selection, 1)
         layout.addLayout(buttons)
         layout.addWidget(self.skip_imported)
@@ -106,6 +111,11 @@ class DataPage(QWizardPage):
 
         self._debounce = QTimer(self, singleShot=True, interval=250)
         self._debounce.timeout.connect(self._start_scan)
+        # Image details that arrived wait here and are shown at most twice a second: each batch
+        # repaints the rows it fills in, and over ssh -X fewer, larger batches cost less.
+        self._images_waiting: list[tuple[object, int, list[dict]]] = []
+        self._images_timer = QTimer(self, singleShot=True, interval=IMAGES_SHOWN_EVERY_MS)
+        self._images_timer.timeout.connect(self._show_images_waiting)
         self.add_files.clicked.connect(lambda: self._choose(folder=False))
         self.add_folder.clicked.connect(lambda: self._choose(folder=True))
         self.remove.clicked.connect(self._remove_selected)
@@ -239,12 +249,17 @@ class DataPage(QWizardPage):
         )
 
     def _images_arrived(self, plan, arrived: list[tuple[int, list[dict]]]) -> None:
-        if plan is not self.scanned:  # read for a selection since changed
-            return
-        self.filesets.setUpdatesEnabled(False)  # one repaint for the batch, not one a row
-        for index, images in arrived:
-            self.filesets.show_images(index, images)
-        self.filesets.setUpdatesEnabled(True)
+        self._images_waiting += [(plan, index, images) for index, images in arrived]
+        if self._images_waiting and not self._images_timer.isActive():
+            self._images_timer.start()
+
+    def _show_images_waiting(self) -> None:
+        """Fill in the rows whose images arrived: each repaints its own cell only (turning the table's
+        updates off and on again, as this did, repainted the whole table: 3 MB over ssh -X)."""
+        waiting, self._images_waiting = self._images_waiting, []
+        for plan, index, images in waiting:
+            if plan is self.scanned:  # else read for a selection since changed
+                self.filesets.show_images(index, images)
 
     def _show(self, plan) -> None:
         self.filesets.show_plan(plan, self.imported, self.health)

@@ -9,16 +9,18 @@ for" only to those who may import for others (administrators and group owners).
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
     QCompleter,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QRadioButton,
     QVBoxLayout,
+    QWidget,
     QWizardPage,
 )
 
@@ -27,6 +29,7 @@ from gui import texts
 from gui.widgets import message_label, named, narrow_fields, show_message
 
 NONE, NEW = -1, -2
+NOTE_PAUSE_MS = 300  # the note is drawn again once typing pauses this long
 
 
 def _typeable(combo: QComboBox) -> QComboBox:
@@ -56,6 +59,23 @@ def groups_for(groups: list[dict], person: str, me: str, admin: bool) -> list[st
         return any(m["name"] == name and (m["owner"] or not owner) for m in g["members"])
 
     return [g["name"] for g in groups if member(g, person) and (person == me or admin or member(g, me, owner=True))]
+
+
+def _keep_room(widget) -> None:
+    policy = widget.sizePolicy()
+    policy.setRetainSizeWhenHidden(True)
+    widget.setSizePolicy(policy)
+
+
+def _kept(widget: QWidget) -> QWidget:
+    """The widget in a holder that keeps its room while it is hidden (a form's rows do not): the new-name
+    rows come and go as a name is typed, and a form that moves is uploaded again over ssh -X (390 KB)."""
+    holder = QWidget()
+    box = QHBoxLayout(holder)
+    box.setContentsMargins(0, 0, 0, 0)
+    box.addWidget(widget, 0, Qt.AlignmentFlag.AlignLeft)
+    _keep_room(widget)
+    return holder
 
 
 def _choice(combo: QComboBox) -> int | str | None:
@@ -103,10 +123,10 @@ class DestinationPage(QWizardPage):
         form.addRow(self.group_label, self.group)
         form.addRow(f"&{texts.PROJECT}:", self.project)
         self.new_project_label = QLabel(texts.NEW_PROJECT_NAME + ":")
-        form.addRow(self.new_project_label, self.new_project)
+        form.addRow(_kept(self.new_project_label), _kept(self.new_project))
         form.addRow(f"&{texts.DATASET}:", self.dataset)
         self.new_dataset_label = QLabel(texts.NEW_DATASET_NAME + ":")
-        form.addRow(self.new_dataset_label, self.new_dataset)
+        form.addRow(_kept(self.new_dataset_label), _kept(self.new_dataset))
         form.addRow(texts.NAMING + ":", self.name_first)
         form.addRow("", self.name_custom)
         form.addRow("", self.custom_name)
@@ -118,7 +138,16 @@ class DestinationPage(QWizardPage):
         ):
             label.setBuddy(field)
         narrow_fields(form)  # a keystroke redraws a field whole: over ssh -X a narrow one costs less
+        for edit in (self.new_project, self.new_dataset):  # in holders, which narrow_fields does not see
+            edit.setMaximumWidth(self.project.maximumWidth())
         self.note.setMinimumHeight(self.note.fontMetrics().lineSpacing())  # a note appearing moves nothing
+        # The reason Next is disabled comes and goes as a name is typed: its room is kept while hidden.
+        _keep_room(self.why_not)
+        self.why_not.setMinimumHeight(self.why_not.fontMetrics().lineSpacing())
+        # The note repeats the name being typed: its text is set at once (screen readers, target()),
+        # but it is drawn again only after a pause, not at every keystroke (over ssh -X, 39 KB a key).
+        self._note_pause = QTimer(self, singleShot=True, interval=NOTE_PAUSE_MS)
+        self._note_pause.timeout.connect(lambda: self.note.setUpdatesEnabled(True))
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.note)
@@ -200,20 +229,22 @@ class DestinationPage(QWizardPage):
 
     def _project_changed(self) -> None:
         pid = _choice(self.project)
-        typed = self.dataset.currentText() if self.dataset.findText(self.dataset.currentText()) < 0 else ""
-        self.dataset.blockSignals(True)
-        self.dataset.clear()
-        if pid == NONE:
-            self.dataset.addItem(texts.NO_DATASET, NONE)
+        entries = [(texts.NO_DATASET, NONE)] if pid == NONE else []
         if isinstance(pid, int) and pid != NEW:
-            for c in self.containers:
-                if c["project_id"] == (pid if pid > 0 else None):
-                    self.dataset.addItem(c["dataset"], c["dataset_id"])
-        self.dataset.addItem(texts.NEW_ITEM, NEW)
-        self.dataset.setCurrentIndex(0)
-        if typed:  # a new dataset's name typed before the project changed is kept
-            self.dataset.setEditText(typed)
-        self.dataset.blockSignals(False)
+            project_id = pid if pid > 0 else None
+            entries += [(c["dataset"], c["dataset_id"]) for c in self.containers if c["project_id"] == project_id]
+        entries.append((texts.NEW_ITEM, NEW))
+        shown = [(self.dataset.itemText(i), self.dataset.itemData(i)) for i in range(self.dataset.count())]
+        if entries != shown:  # a keystroke in a new project's name leaves the list (and its drawing) alone
+            typed = self.dataset.currentText() if self.dataset.findText(self.dataset.currentText()) < 0 else ""
+            self.dataset.blockSignals(True)
+            self.dataset.clear()
+            for text, data in entries:
+                self.dataset.addItem(text, data)
+            self.dataset.setCurrentIndex(0)
+            if typed:  # a new dataset's name typed before the project changed is kept
+                self.dataset.setEditText(typed)
+            self.dataset.blockSignals(False)
         self._refresh()
 
     def _refresh(self) -> None:
@@ -235,9 +266,14 @@ class DestinationPage(QWizardPage):
             notes.append(texts.NEW_PROJECT_NOTE.format(name=project))
         if isinstance(dataset, str) and dataset:
             notes.append(texts.NEW_DATASET_NOTE.format(name=dataset))
-        show_message(self.note, " ".join(notes))
+        note = " ".join(notes)
+        if note != self.note.text():
+            self.note.setUpdatesEnabled(False)
+            show_message(self.note, note)
+            self._note_pause.start()
         reason = self.why_not_complete()
-        show_message(self.why_not, reason, problem=bool(reason))
+        if self.why_not.accessibleDescription() != ("Problem: " if reason else "") + reason:  # not drawn again
+            show_message(self.why_not, reason, problem=bool(reason))
         self.why_not.setVisible(bool(reason))
         self.completeChanged.emit()
 
