@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import threading
 
 from engine.checksums.hashing import BLOCK_SIZE
@@ -77,14 +78,40 @@ class HardlinkTransfer(Transfer):
         # The real file, never a link to a symbolic link: the repository must hold the data itself.
         # Linked first, hashed after, so the checksum describes exactly what the repository holds
         # (linking changes the file's ctime, which the recorded identity then already includes).
-        os.link(os.path.realpath(task.source), task.dest, follow_symlinks=False)
+        _link_real_file(task.source, task.dest)
         verify_same_file(task)
         return hash_source(task)
 
     def verify(self, task: FileTask, checksum: str) -> None:
-        if os.path.islink(task.dest):
+        # One lstat says both: the entry is no symbolic link, and it is the very file the scan saw.
+        try:
+            st = os.lstat(task.dest)
+        except OSError as exc:
+            raise FileFailure(
+                ErrorKind.VERIFY_FAILED, f"The repository cannot read back {task.dest} ({exc.strerror}).", task.dest
+            ) from exc
+        if stat.S_ISLNK(st.st_mode):
             raise FileFailure(ErrorKind.VERIFY_FAILED, f"{task.dest} is a symbolic link, not a hard link.", task.dest)
-        verify_same_file(task)
+        if (st.st_dev, st.st_ino) != (task.dev, task.ino):
+            raise FileFailure(
+                ErrorKind.VERIFY_FAILED, f"{task.dest} does not lead to the original file {task.source}.", task.dest
+            )
+
+
+_root_fd: int | None = None
+
+
+def _link_real_file(source: str, dest: str) -> None:
+    """Hard-link the file `source` leads to (through any symbolic links) in one system call.
+
+    linkat(2) with AT_SYMLINK_FOLLOW does that; os.link asks for it only when given a directory fd
+    (without one, CPython 3.12 calls link(2), which links a symbolic link itself). The fd is the
+    root's, opened once: an absolute path ignores it. (os.path.realpath before a plain link cost an
+    lstat per path component, a third of this transfer's own time on 20,000 small files.)"""
+    global _root_fd
+    if _root_fd is None:
+        _root_fd = os.open("/", getattr(os, "O_PATH", os.O_RDONLY) | os.O_DIRECTORY | os.O_CLOEXEC)
+    os.link(os.path.abspath(source), dest, src_dir_fd=_root_fd, follow_symlinks=True)
 
 
 class HardlinkMoveTransfer(HardlinkTransfer):
