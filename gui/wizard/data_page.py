@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from engine.api import count, human_size
+from engine.api import ProgressTracker, count, human_size
 from gui import texts
 from gui.fileset_table import SHOWN_ROWS, FilesetTable
 from gui.operations import plain_sentence
@@ -27,12 +27,12 @@ from gui.widgets import DropList, message_label, named, show_message
 IMAGES_SHOWN_EVERY_MS = 500
 
 
-def _scan(state, paths, cancel):
+def _scan(state, paths, progress, cancel):
     """Scan the selection (worker thread); the options are made here too, as they may load plugins.
-    What was imported before comes with its health (by index in the plan's filesets, then in those
-    it left out), counted by the catalog."""
+    `progress` counts the files found so far. What was imported before comes with its health (by
+    index in the plan's filesets, then in those it left out), counted by the catalog."""
     session = state.session
-    plan = session.plan(paths, state.options(), cancel=cancel)
+    plan = session.plan(paths, state.options(), cancel=cancel, progress=progress)
     health = session.imported_health(plan.filesets + [fs for fs, _why in plan.excluded])
     return plan, session.imported_before(plan), health
 
@@ -187,14 +187,20 @@ class DataPage(QWizardPage):
         self._show_scan_button()
         show_message(self.summary, texts.SCANNING)
         self.completeChanged.emit()
+        found = ProgressTracker()  # a big selection takes seconds: the count found so far shows it is working
         self._scan_op = (
-            self.ops.op(_scan, self.state, list(self.state.paths))
+            self.ops.op(_scan, self.state, list(self.state.paths), found)
             .with_cancel()
+            .with_progress(found, self._files_found)
             .success(self._scanned)
             .failure(lambda exc: show_message(self.summary, plain_sentence(exc), problem=True))
             .finished(self._scan_ended)
             .run_in_background()
         )
+
+    def _files_found(self, snapshot) -> None:
+        if self.scanning and snapshot.files_total:
+            show_message(self.summary, texts.SCANNING_FOUND.format(files=count(snapshot.files_total, "file")))
 
     def _stop_scan(self) -> None:
         """A superseded scan stops (the engine checks its token between folders), and so does the
