@@ -3,6 +3,7 @@ then a background read fills in each fileset's images."""
 
 from __future__ import annotations
 
+import gc
 import os
 import threading
 
@@ -131,6 +132,11 @@ class DataPage(QWizardPage):
         keep.setRetainSizeWhenHidden(True)
         self.scan_button.setSizePolicy(keep)
         self.summary.setMinimumHeight(self.scan_button.sizeHint().height())
+        # Nor does it change width as the button's words change, and the table's scroll bar is always
+        # there: one that appears as the rows come in narrows the table, which is then drawn again whole.
+        widths = [self.scan_button.fontMetrics().horizontalAdvance(t) for t in (texts.STOP_SCAN, texts.SCAN_AGAIN)]
+        self.scan_button.setMinimumWidth(self.scan_button.sizeHint().width() - widths[0] + max(widths))
+        self.filesets.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
 
     def add_paths(self, paths: list[str]) -> None:
         current = set(self.state.paths)
@@ -181,6 +187,7 @@ class DataPage(QWizardPage):
 
     def _start_scan(self) -> None:
         self._stop_scan()
+        gc.unfreeze()
         if not self.state.paths:
             return
         self.scanning = True
@@ -234,6 +241,11 @@ class DataPage(QWizardPage):
 
     def _scanned(self, found) -> None:
         plan, imported, health = found
+        # The plan (a plate's hundreds of thousands of objects) lives on through the next pages:
+        # frozen, the cyclic collector's full collections, triggered by the checks and the import on
+        # worker threads, stop walking it each time while holding the interpreter lock (100 ms and
+        # more on a plate, the event loop stalled). The next scan unfreezes it so it can go.
+        gc.freeze()
         self.scanned = plan
         self.imported = imported
         self.health = health

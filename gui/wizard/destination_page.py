@@ -141,8 +141,11 @@ class DestinationPage(QWizardPage):
         for edit in (self.new_project, self.new_dataset):  # in holders, which narrow_fields does not see
             edit.setMaximumWidth(self.project.maximumWidth())
         self.note.setMinimumHeight(self.note.fontMetrics().lineSpacing())  # a note appearing moves nothing
-        # The reason Next is disabled comes and goes as a name is typed: its room is kept while hidden.
+        # The reason Next is disabled comes and goes as a name is typed: its room is kept while hidden,
+        # and it is one line (a wrapping label is drawn again whenever the page lays itself out, as it
+        # does when the note's text changes: 39 KB a keystroke over ssh -X).
         _keep_room(self.why_not)
+        self.why_not.setWordWrap(False)
         self.why_not.setMinimumHeight(self.why_not.fontMetrics().lineSpacing())
         # The note repeats the name being typed: its text is set at once (screen readers, target()),
         # but it is drawn again only after a pause, not at every keystroke (over ssh -X, 39 KB a key).

@@ -71,6 +71,9 @@ class ResultsPage(QWizardPage):
         self.copy_error = named(QPushButton(texts.COPY_ERROR), "copy_error", texts.COPY_ERROR)
         self.status = message_label("results_status")
         self.gallery = named(ImageGallery(ops), "image_gallery", texts.IMAGES_TITLE)
+        # Its scroll bar is there from the start: one appearing as thumbnails arrive, after the page
+        # shows, narrowed the gallery, which was then laid out and drawn again (over ssh -X, about 2 MB).
+        self.gallery.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.gallery_title = message_label("image_gallery_title")
         self.gallery_box = gallery_box = QWidget()
         box = QVBoxLayout(gallery_box)

@@ -3,6 +3,7 @@ the area they repaint (4 bytes a pixel, see test_x_traffic.py): image details fi
 cells, not the whole table; a keystroke in the destination's names stays under 30 KB and moves
 nothing; the results page's table fits the default window."""
 
+from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
 from gui.fileset_table import NAME
@@ -30,7 +31,7 @@ def _data_page_scanned(qtbot, wizard, tmp_path, files=3):
     return page
 
 
-def test_image_details_repaint_their_own_cells_not_the_table(qtbot, wizard, tmp_path):
+def test_image_details_are_shown_twice_a_second_at_most_in_their_own_cells(qtbot, wizard, tmp_path):
     page = _data_page_scanned(qtbot, wizard, tmp_path)
     plan, table = page.scanned, page.filesets
     rows = table.rowCount()
@@ -48,6 +49,20 @@ def test_image_details_repaint_their_own_cells_not_the_table(qtbot, wizard, tmp_
     cells = sum(4 * table.visualRect(table.model().index(r, NAME)).width() * 50 for r in range(rows))
     whole_table = 4 * table.width() * table.height()
     assert 0 < _cost(repaints) <= cells < whole_table / 2  # the whole table was repainted a batch
+
+
+def test_the_table_keeps_its_width_as_more_rows_arrive_than_it_shows(qtbot, wizard, tmp_path):
+    sign_in(qtbot, wizard)
+    click_next(qtbot, wizard)
+    page = wizard.currentPage()
+    page.add_paths([str(_folder(tmp_path / "src", files=200))])
+    qtbot.waitUntil(lambda: page.scan_button.isVisible(), timeout=15000)
+    while_scanning = (page.summary.geometry(), page.filesets.viewport().geometry())
+    qtbot.waitUntil(lambda: page.scanned is not None and page.filesets.images_pending() == 0, timeout=60000)
+    _settle(qtbot)
+    assert page.filesets.rowCount() == 200 and page.filesets.verticalScrollBar().maximum() > 0
+    # a scroll bar that appeared narrowed the table, drawn again whole (2.3 MB over ssh -X)
+    assert (page.summary.geometry(), page.filesets.viewport().geometry()) == while_scanning
 
 
 def test_the_path_field_is_about_forty_characters_wide(qtbot, wizard):
@@ -72,7 +87,7 @@ def _destination(qtbot, wizard, tmp_path):
     return page
 
 
-def test_a_keystroke_in_a_new_name_moves_nothing(qtbot, wizard, tmp_path):
+def test_a_keystroke_in_a_new_name_moves_nothing_and_costs_under_30_kb(qtbot, wizard, tmp_path):
     page = _destination(qtbot, wizard, tmp_path)
     places = {w: w.geometry() for w in (page.dataset, page.new_dataset, page.name_first, page.why_not, page.note)}
     repaints = Repaints(wizard)
@@ -82,9 +97,7 @@ def test_a_keystroke_in_a_new_name_moves_nothing(qtbot, wizard, tmp_path):
     assert page.new_dataset.isVisible() and page.why_not.isVisible()  # shown by the first key...
     assert {w: w.geometry() for w in places} == places  # ...in room kept for them
     assert costs[0] < 160_000  # it shows the new dataset's row and why Next waits; it moved the form
-    # the field and the note's text, not drawn again until a pause (the aim, 30 KB, is not met: the
-    # reason's line below, unchanged, is still repainted at each key)
-    assert max(costs[1:]) < 60_000, costs
+    assert max(costs[1:]) < 30_000, costs  # the field, not the note (until a pause) nor the reason again
 
 
 def test_the_note_is_redrawn_once_typing_pauses(qtbot, wizard, tmp_path):
@@ -104,7 +117,28 @@ def test_the_note_is_redrawn_once_typing_pauses(qtbot, wizard, tmp_path):
     qtbot.waitUntil(lambda: bool(note.rects), timeout=2000)  # drawn once typing pauses
 
 
-def test_the_results_table_fits_the_default_window(qtbot, wizard, tmp_path):
+def test_the_results_page_keeps_its_geometry_as_thumbnails_arrive(qtbot, wizard, tmp_path):
+    walk_to_transfer(qtbot, wizard, [_folder(tmp_path / "src", files=20)]).select("ln_s")
+    accept_and_import(qtbot, wizard)
+    qtbot.waitUntil(lambda: wizard.currentPage().done, timeout=60000)
+    click_next(qtbot, wizard)
+    results = wizard.currentPage()
+
+    def geometry():
+        viewports = (results.table.viewport(), results.gallery.viewport())
+        return results.splitter.sizes(), [v.geometry() for v in viewports], results.gallery_box.isVisible()
+
+    shown = geometry()
+    assert results.gallery.count() == 0  # as the page shows: the thumbnails are still being made
+    qtbot.waitUntil(lambda: results.gallery.finished, timeout=30000)
+    _settle(qtbot)
+    assert results.gallery.count() == 20 and results.gallery.verticalScrollBar().maximum() > 0
+    assert geometry() == shown  # a scroll bar appearing narrowed the gallery after the page showed
+
+
+def test_the_results_table_fits_the_default_window(qtbot, make_wizard, data_dir, no_keyring, tmp_path):
+    QSettings("inplace", "wizard").remove("columns/results")  # a first run: no widths kept from before
+    wizard = make_wizard()
     walk_to_transfer(qtbot, wizard, [_folder(tmp_path / "src")]).select("ln_s")
     accept_and_import(qtbot, wizard)
     qtbot.waitUntil(lambda: wizard.currentPage().done, timeout=60000)
