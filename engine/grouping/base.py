@@ -193,5 +193,14 @@ def listdir(folder: str) -> list[str]:
         return []
 
 
+@functools.lru_cache(maxsize=4096)
+def names_ending(folder: str, suffix: str) -> tuple[str, ...]:
+    """The names in `folder` ending with `suffix` (lower case; names matched in any case). Rules ask of
+    every .tif whether its folder holds a .wpi, an .htd, an .xdce or a .lei: one pass over the folder per
+    suffix while a selection is grouped, instead of one per file (20 million comparisons for 20,000 files
+    in folders of 200). Cleared with `listdir`."""
+    return tuple(n for n in listdir(folder) if n.lower().endswith(suffix))
+
+
 def lower_suffix(path: str) -> str:
     return os.path.splitext(path)[1].lower()

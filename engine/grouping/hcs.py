@@ -18,6 +18,7 @@ from engine.grouping.base import (
     Selection,
     is_regular_file,
     listdir,
+    names_ending,
 )
 from engine.scan import SourceFile
 
@@ -70,10 +71,12 @@ class OperettaRule(AnchoredRule):
 
     def anchor_of(self, path: str) -> str | None:
         folder = os.path.dirname(path)
+        present = names_ending(folder, ".xml")  # read once per folder, not three stats per file
         for name in self.INDEX_NAMES:
-            index = os.path.join(folder, name)
-            if os.path.basename(path).lower() == name.lower() or os.path.exists(index):
-                return index if os.path.exists(index) else path
+            if name in present:
+                return os.path.join(folder, name)
+            if os.path.basename(path).lower() == name.lower():
+                return path
         return None
 
     def add_members(self, anchor: str, members: Members) -> None:
@@ -120,7 +123,7 @@ class CellVoyagerRule(AnchoredRule):
 
     def anchor_of(self, path: str) -> str | None:
         folder = os.path.dirname(path)
-        wpi = [n for n in listdir(folder) if n.lower().endswith(".wpi")]
+        wpi = names_ending(folder, ".wpi")
         return os.path.join(folder, wpi[0]) if wpi else None
 
     def add_members(self, anchor: str, members: Members) -> None:
@@ -177,7 +180,7 @@ class MetaXpressRule(AnchoredRule):
         plate_folder = folder
         while re.fullmatch(r"(TimePoint|ZStep)_\d+", os.path.basename(plate_folder)):
             plate_folder = os.path.dirname(plate_folder)
-        for htd in (n for n in listdir(plate_folder) if n.lower().endswith(".htd")):
+        for htd in names_ending(plate_folder, ".htd"):
             beside = plate_folder == folder
             if name.startswith(htd[: -len(".htd")] + "_") or (beside and "_thumb" in name.lower()):
                 return os.path.join(plate_folder, htd)
@@ -219,7 +222,7 @@ class InCellRule(AnchoredRule):
         if path.lower().endswith(".xdce"):
             return path
         folder = os.path.dirname(path)
-        xdce = [n for n in listdir(folder) if n.lower().endswith(".xdce")]
+        xdce = names_ending(folder, ".xdce")
         return os.path.join(folder, xdce[0]) if xdce and path.lower().endswith((".tif", ".tiff")) else None
 
     def add_members(self, anchor: str, members: Members) -> None:

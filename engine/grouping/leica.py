@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import struct
 
-from engine.grouping.base import FilesetKind, FilesetPlan, Members, Selection, is_regular_file, listdir
+from engine.grouping.base import FilesetKind, FilesetPlan, Members, Selection, is_regular_file, names_ending
 from engine.grouping.hcs import AnchoredRule
 from engine.scan import SourceFile
 
@@ -99,7 +99,7 @@ class LeicaLeiRule(AnchoredRule):
         if not path.lower().endswith((".tif", ".tiff", ".raw")):
             return None
         folder, name = os.path.split(path)
-        for lei in (os.path.join(folder, n) for n in listdir(folder) if n.lower().endswith(".lei")):
+        for lei in (os.path.join(folder, n) for n in names_ending(folder, ".lei")):
             names = self._names_of(lei)
             if isinstance(names, list) and name in names:
                 return lei

@@ -8,7 +8,7 @@ import json
 import os
 import re
 
-from engine.grouping.base import FilesetKind, FilesetPlan, Members, Selection, is_regular_file, listdir
+from engine.grouping.base import FilesetKind, FilesetPlan, Members, Selection, is_regular_file, listdir, names_ending
 from engine.grouping.hcs import AnchoredRule
 from engine.scan import SourceFile
 
@@ -190,7 +190,8 @@ class MicroManagerRule(AnchoredRule):
         if not name.lower().endswith((".tif", ".tiff")):
             return None
         folder = os.path.dirname(path)
-        metadata = [n for n in listdir(folder) if n == "metadata.txt" or n.endswith("_metadata.txt")]
+        found = names_ending(folder, "metadata.txt")
+        metadata = [n for n in found if n == "metadata.txt" or n.endswith("_metadata.txt")]
         return os.path.join(folder, metadata[0]) if metadata else None
 
     def add_members(self, anchor: str, members: Members) -> None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from engine.errors import PluginError
-from engine.grouping.base import FilesetKind, FilesetPlan, GroupingRule, Selection, listdir
+from engine.grouping.base import FilesetKind, FilesetPlan, GroupingRule, Selection, listdir, names_ending
 from engine.grouping.suffixes import format_of
 from engine.plugins import entry_point_names, load_entry_point, load_object
 from engine.scan import Skipped, SourceFile
@@ -83,6 +83,7 @@ def group_files(files: list[SourceFile], selection: Selection | None = None, inc
     """
     selection = selection or Selection(sorted({os.path.dirname(f.path) for f in files}))
     listdir.cache_clear()  # folders as they are now, each read once while this selection is grouped
+    names_ending.cache_clear()
     unclaimed = {f.path: f for f in files}
     out = Grouped()
     for rule in rules():
