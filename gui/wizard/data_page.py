@@ -99,7 +99,10 @@ class DataPage(QWizardPage):
         # About 40 characters wide like the other pages' fields (it scrolls as a long path is typed):
         # a field is drawn again whole at every keystroke, and over ssh -X the window's width cost 100 KB.
         self.path_entry.setMaximumWidth(self.path_entry.fontMetrics().averageCharWidth() * 40 + 16)
-        layout.addWidget(self.path_entry, 0, Qt.AlignmentFlag.AlignLeft)
+        path_row = QHBoxLayout()
+        path_row.addWidget(self.path_entry, 1)
+        path_row.addStretch()
+        layout.addLayout(path_row)
         layout.addWidget(self.selection, 1)
         layout.addLayout(buttons)
         layout.addWidget(self.skip_imported)

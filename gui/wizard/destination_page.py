@@ -73,7 +73,8 @@ def _kept(widget: QWidget) -> QWidget:
     holder = QWidget()
     box = QHBoxLayout(holder)
     box.setContentsMargins(0, 0, 0, 0)
-    box.addWidget(widget, 0, Qt.AlignmentFlag.AlignLeft)
+    box.addWidget(widget, 1)
+    box.addStretch()  # a field narrower than the row stays at its left, as wide as it may be
     _keep_room(widget)
     return holder
 

@@ -69,7 +69,8 @@ def test_the_path_field_is_about_forty_characters_wide(qtbot, wizard):
     sign_in(qtbot, wizard)
     click_next(qtbot, wizard)
     page = wizard.currentPage()
-    assert page.path_entry.width() <= page.path_entry.fontMetrics().averageCharWidth() * 40 + 16
+    forty = page.path_entry.fontMetrics().averageCharWidth() * 40 + 16
+    assert page.path_entry.width() == forty  # as wide as it may be, not squeezed to its placeholder
     assert page.path_entry.width() < page.selection.width() / 2
     repaints = Repaints(wizard)
     page.path_entry.setFocus()
@@ -96,6 +97,7 @@ def test_a_keystroke_in_a_new_name_moves_nothing_and_costs_under_30_kb(qtbot, wi
     costs = [repaints.bytes_after(lambda c=c: qtbot.keyClicks(page.project.lineEdit(), c)) for c in "Screens"]
     assert page.new_dataset.isVisible() and page.why_not.isVisible()  # shown by the first key...
     assert {w: w.geometry() for w in places} == places  # ...in room kept for them
+    assert page.new_dataset.width() == page.dataset.width()  # as wide as the other fields
     assert costs[0] < 160_000  # it shows the new dataset's row and why Next waits; it moved the form
     assert max(costs[1:]) < 30_000, costs  # the field, not the note (until a pause) nor the reason again
 
