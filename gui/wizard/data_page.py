@@ -7,7 +7,7 @@ import gc
 import os
 import threading
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QElapsedTimer, Qt, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QFileDialog,
@@ -120,6 +120,7 @@ class DataPage(QWizardPage):
         self._images_waiting: list[tuple[object, int, list[dict]]] = []
         self._images_timer = QTimer(self, singleShot=True, interval=IMAGES_SHOWN_EVERY_MS)
         self._images_timer.timeout.connect(self._show_images_waiting)
+        self._images_shown_at = QElapsedTimer()
         self.add_files.clicked.connect(lambda: self._choose(folder=False))
         self.add_folder.clicked.connect(lambda: self._choose(folder=True))
         self.remove.clicked.connect(self._remove_selected)
@@ -209,6 +210,7 @@ class DataPage(QWizardPage):
         )
 
     def _files_found(self, snapshot) -> None:
+        gc.freeze()  # what the scan found so far, likewise (see _scanned): its full collections stay short
         if self.scanning and snapshot.files_total:
             show_message(self.summary, texts.SCANNING_FOUND.format(files=count(snapshot.files_total, "file")))
 
@@ -270,13 +272,20 @@ class DataPage(QWizardPage):
         )
 
     def _images_arrived(self, plan, arrived: list[tuple[int, list[dict]]]) -> None:
+        """Shown at once after a quiet half second, else when the half second since the last is over."""
         self._images_waiting += [(plan, index, images) for index, images in arrived]
-        if self._images_waiting and not self._images_timer.isActive():
-            self._images_timer.start()
+        if not self._images_waiting or self._images_timer.isActive():
+            return
+        since = self._images_shown_at.elapsed() if self._images_shown_at.isValid() else IMAGES_SHOWN_EVERY_MS
+        if since >= IMAGES_SHOWN_EVERY_MS:
+            self._show_images_waiting()
+        else:
+            self._images_timer.start(IMAGES_SHOWN_EVERY_MS - since)
 
     def _show_images_waiting(self) -> None:
         """Fill in the rows whose images arrived: each repaints its own cell only (turning the table's
         updates off and on again, as this did, repainted the whole table: 3 MB over ssh -X)."""
+        self._images_shown_at.start()
         waiting, self._images_waiting = self._images_waiting, []
         for plan, index, images in waiting:
             if plan is self.scanned:  # else read for a selection since changed
