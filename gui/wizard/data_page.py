@@ -3,7 +3,6 @@ then a background read fills in each fileset's images."""
 
 from __future__ import annotations
 
-import gc
 import os
 import threading
 
@@ -191,7 +190,6 @@ class DataPage(QWizardPage):
 
     def _start_scan(self) -> None:
         self._stop_scan()
-        gc.unfreeze()
         if not self.state.paths:
             return
         self.scanning = True
@@ -210,7 +208,6 @@ class DataPage(QWizardPage):
         )
 
     def _files_found(self, snapshot) -> None:
-        gc.freeze()  # what the scan found so far, likewise (see _scanned): its full collections stay short
         if self.scanning and snapshot.files_total:
             show_message(self.summary, texts.SCANNING_FOUND.format(files=count(snapshot.files_total, "file")))
 
@@ -246,11 +243,6 @@ class DataPage(QWizardPage):
 
     def _scanned(self, found) -> None:
         plan, imported, health = found
-        # The plan (a plate's hundreds of thousands of objects) lives on through the next pages:
-        # frozen, the cyclic collector's full collections, triggered by the checks and the import on
-        # worker threads, stop walking it each time while holding the interpreter lock (100 ms and
-        # more on a plate, the event loop stalled). The next scan unfreezes it so it can go.
-        gc.freeze()
         self.scanned = plan
         self.imported = imported
         self.health = health
