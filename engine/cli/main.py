@@ -98,7 +98,9 @@ def build_parser() -> Parser:
     p.add_argument("-T", "--target", help="Dataset:ID, Dataset:name:NAME or Project:name:P/Dataset:name:D")
     p.add_argument("-n", "--name", help="name for the imported filesets")
     p.add_argument("--exclude", choices=["clientpath", "filename"], help="skip filesets already imported")
-    p.add_argument("-f", dest="dry_run", action="store_true", help="list the filesets, their files and their images; import nothing")
+    p.add_argument(
+        "-f", dest="dry_run", action="store_true", help="list the filesets with their files and images; import nothing"
+    )
     p.add_argument(
         "-c", "--continue", dest="continue_on_error", action="store_true", help="go on after a failed fileset"
     )
