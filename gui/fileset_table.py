@@ -161,6 +161,8 @@ class FilesetTable(QTableWidget):
             self.item(row, KIND).setToolTip(f"{kind_of(fs)}: {fs.kind}")
             if health and row in health:
                 self._set_health(self.item(row, BEFORE), health[row])
+        # The "Imported before" column only when something was: otherwise its width goes to the names.
+        self.setColumnHidden(BEFORE, not any(self.item(r, BEFORE).text() for r in range(self.rowCount())))
         self.blockSignals(False)
 
     def _set_health(self, item: QTableWidgetItem, health: FilesetHealth) -> None:

@@ -89,6 +89,7 @@ def test_the_data_page_shows_each_earlier_imports_health_and_last_check(qtbot, w
     assert rows["ok.tif"][:2] == (texts.BEFORE_ALL, texts.BEFORE_OK.format(when=_when(checked)))
     assert rows["later.tif"][:2] == (texts.BEFORE_ALL, texts.BEFORE_UNCHECKED)
     assert rows["new.tif"][:2] == ("", "")
+    assert not page.filesets.isColumnHidden(BEFORE)  # shown because something was imported before
     problems = {
         page.filesets.item(r, NAME).text() for r in range(5) if page.filesets.item(r, BEFORE).data(PROBLEM_ROLE)
     }

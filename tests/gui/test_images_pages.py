@@ -9,7 +9,7 @@ import time
 import pytest
 from PySide6.QtCore import QTimer
 
-from gui.fileset_table import KIND, NAME
+from gui.fileset_table import BEFORE, KIND, NAME
 from gui.image_gallery import ICON
 from gui.wizard import PageId
 from tests.conftest import SAMPLES
@@ -107,6 +107,7 @@ def test_the_data_page_fills_in_images_in_the_background(qtbot, wizard, tmp_path
     plate_name = next(name for name in said if name.lower().startswith("index"))
     assert kinds[plate_name][1] == "plate" and kinds["cluster.nd2"][1] == "single image"
     assert kinds["copy_000.ome.tif"] == ("OME-TIFF", "single image")
+    assert table.isColumnHidden(BEFORE)  # nothing was imported before: its width goes to the names
 
 
 def test_a_changed_selection_stops_the_read_of_the_old_one(qtbot, wizard, tmp_path):
