@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QApplication
 
 from gui.fileset_table import NAME
 from tests.gui.conftest import accept_and_import, click_next, sign_in, walk_to_transfer
-from tests.gui.test_x_traffic import Repaints, _folder
+from tests.gui.test_x_traffic import Repaints, _destination, _folder
 
 
 def _settle(qtbot, rounds=5) -> None:
@@ -78,16 +78,6 @@ def test_the_path_field_is_about_forty_characters_wide(qtbot, wizard):
     page.path_entry.setFocus()
     costs = [repaints.bytes_after(lambda c=c: qtbot.keyClicks(page.path_entry, c)) for c in "/data"]
     assert max(costs) < 30_000
-
-
-def _destination(qtbot, wizard, tmp_path):
-    sign_in(qtbot, wizard)
-    click_next(qtbot, wizard)
-    wizard.currentPage().add_paths([str(_folder(tmp_path / "src"))])
-    click_next(qtbot, wizard)
-    page = wizard.currentPage()
-    qtbot.waitUntil(lambda: page.project.count() > 1, timeout=10000)
-    return page
 
 
 def test_a_keystroke_in_a_new_name_moves_nothing_and_costs_under_30_kb(qtbot, wizard, tmp_path):
