@@ -14,9 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from gui.app import create_application
-from gui.wizard import ImportWizard
-from tests.gui.real_window_driver import PASSWORD, until
+from tests.gui.real_window_driver import PASSWORD, run_drive, until
 
 
 async def take(widget, path):
@@ -55,19 +53,8 @@ async def drive(wizard, source, out_dir):
 
 
 def main() -> int:
-    import qasync
-
     data_dir, source, out_dir = sys.argv[1:4]
-    os.makedirs(out_dir, exist_ok=True)
-    app = create_application(sys.argv)
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
-    wizard = ImportWizard(data_dir=data_dir)
-    wizard.show()
-    with loop:
-        code = loop.run_until_complete(asyncio.wait_for(drive(wizard, source, out_dir), 120))
-    wizard.ops.shutdown()
-    return code
+    return run_drive(data_dir, out_dir, lambda wizard: drive(wizard, source, out_dir), 120)
 
 
 if __name__ == "__main__":

@@ -5,13 +5,11 @@ results page once every thumbnail is shown. Run under Xvfb (the README's come fr
         python -m tests.gui.images_screenshots DATA_DIR SOURCE_FOLDER OUTPUT_DIR
 """
 
-import asyncio
 import os
 import sys
 
-from gui.app import create_application
-from gui.wizard import ImportWizard, PageId
-from tests.gui.real_window_driver import Shots, next_page, type_into, until
+from gui.wizard import PageId
+from tests.gui.real_window_driver import Shots, next_page, run_drive, type_into, until
 
 
 async def drive(wizard, source, out_dir):
@@ -56,19 +54,8 @@ async def drive(wizard, source, out_dir):
 
 
 def main() -> int:
-    import qasync
-
     data_dir, source, out_dir = sys.argv[1:4]
-    os.makedirs(out_dir, exist_ok=True)
-    app = create_application(sys.argv)
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
-    wizard = ImportWizard(data_dir=data_dir)
-    wizard.show()
-    with loop:
-        code = loop.run_until_complete(asyncio.wait_for(drive(wizard, source, out_dir), 180))
-    wizard.ops.shutdown()
-    return code
+    return run_drive(data_dir, out_dir, lambda wizard: drive(wizard, source, out_dir), 180)
 
 
 if __name__ == "__main__":

@@ -104,11 +104,11 @@ async def drive(wizard, source, out_dir, transfer, project, dataset):
     return report.exit_code
 
 
-def main() -> int:
+def run_drive(data_dir: str, out_dir: str, drive, timeout: float = 120) -> int:
+    """Show a wizard on `data_dir` and run the coroutine `drive(wizard)` to its end in Qt's event loop
+    (qasync); its result is the exit code. The screenshot scripts share it with main."""
     import qasync
 
-    data_dir, source, out_dir, transfer = sys.argv[1:5]
-    project, dataset = sys.argv[5:7] if len(sys.argv) > 6 else ("Screens", "Plate 1")
     os.makedirs(out_dir, exist_ok=True)
     app = create_application(sys.argv)
     print(f"platform {app.platformName()}", flush=True)
@@ -117,11 +117,15 @@ def main() -> int:
     wizard = ImportWizard(data_dir=data_dir)
     wizard.show()
     with loop:
-        code = loop.run_until_complete(
-            asyncio.wait_for(drive(wizard, source, out_dir, transfer, project, dataset), 120)
-        )
+        code = loop.run_until_complete(asyncio.wait_for(drive(wizard), timeout))
     wizard.ops.shutdown()
     return code
+
+
+def main() -> int:
+    data_dir, source, out_dir, transfer = sys.argv[1:5]
+    project, dataset = sys.argv[5:7] if len(sys.argv) > 6 else ("Screens", "Plate 1")
+    return run_drive(data_dir, out_dir, lambda wizard: drive(wizard, source, out_dir, transfer, project, dataset))
 
 
 if __name__ == "__main__":
