@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import stat
-import threading
 
 from engine.checksums.hashing import BLOCK_SIZE
 from engine.checksums.registry import new_hasher
@@ -12,7 +11,7 @@ from engine.errors import ErrorKind, FileFailure
 from engine.transfers.base import (
     FileTask,
     Transfer,
-    copy_mode,
+    create_copy,
     finish_reading,
     hash_source,
     open_source,
@@ -20,15 +19,9 @@ from engine.transfers.base import (
     verify_copy,
     verify_same_file,
 )
+from engine.transfers.large_copy import copy_large
 
-PARALLEL_HASH_BYTES = 8 * BLOCK_SIZE  # above this, hash the source while the kernel copies it
-
-
-def create_copy(dest: str, source_mode: int):
-    """A new file in the repository (never an existing one), as private as its original."""
-    fd = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL, copy_mode(source_mode))
-    os.fchmod(fd, copy_mode(source_mode))  # whatever the umask: a group's member can read (and verify) it
-    return open(fd, "wb", buffering=0)
+PARALLEL_HASH_BYTES = 8 * BLOCK_SIZE  # from this size on, hash the source and the copy while the kernel copies
 
 
 class UploadTransfer(Transfer):
@@ -151,24 +144,7 @@ class CopyTransfer(Transfer):
             checksum = hash_source(task)
             _copy(task)
             return checksum
-        # Large file: the kernel copies while this thread's twin hashes; both release the GIL.
-        outcome: dict[str, object] = {}
-
-        def hash_in_background() -> None:
-            try:
-                outcome["checksum"] = hash_source(task)
-            except BaseException as exc:  # handed back to the caller below
-                outcome["error"] = exc
-
-        hasher = threading.Thread(target=hash_in_background, name="hash-source")
-        hasher.start()
-        try:
-            _copy(task)
-        finally:
-            hasher.join()
-        if "error" in outcome:
-            raise outcome["error"]  # type: ignore[misc]
-        return outcome["checksum"]  # type: ignore[return-value]
+        return copy_large(task)  # the kernel copies while two threads hash the source and the copy
 
     def verify(self, task: FileTask, checksum: str) -> None:
         verify_copy(task, checksum)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import stat
 import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import ClassVar
@@ -172,13 +173,23 @@ class TransferConformance:
         assert os.listdir(repo) in ([], [src.name])
         assert src.read_bytes() == data
 
-    def test_verify_catches_a_wrong_repository_file(self, transfer, tmp_path, repo):
-        src = write_source(tmp_path / "src", b"original bytes")
+    @pytest.mark.parametrize("size", [14, SIZES[-1]], ids=["small", "large"])
+    @pytest.mark.parametrize("tamper", ["replaced", "rewritten"])
+    def test_verify_catches_a_wrong_repository_file(self, transfer, tmp_path, repo, size, tamper):
+        src = write_source(tmp_path / "src", os.urandom(size))
         dest = repo / src.name
         task = self.task(src, dest)
         checksum = transfer.create(task)
-        os.unlink(dest)
-        dest.write_bytes(b"tampered bytes")  # something else of the same size
+        if tamper == "replaced":  # something else of the same size under the same name
+            os.unlink(dest)
+            dest.write_bytes(os.urandom(size))
+        elif not transfer.in_place:  # other bytes written into the very copy, a clock tick later
+            time.sleep(0.02)
+            fd = os.open(dest, os.O_WRONLY)
+            os.pwrite(fd, bytes(b ^ 0xFF for b in src.read_bytes()[:8]), 0)
+            os.close(fd)
+        else:
+            pytest.skip("an in-place transfer's repository side is the original itself")
         with pytest.raises(FileFailure):
             transfer.verify(task, checksum)
 

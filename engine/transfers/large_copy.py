@@ -1,0 +1,120 @@
+"""Copy a large file with its two checksums made while the kernel copies.
+
+A copy is trusted only when its own bytes hash to the source's checksum. Read back after the copy,
+that second pass made `cp` of one 1 GiB file cost two full hashes one after the other (twice the
+shell's `cp` and `openssl`). Here three things run at once: the kernel copies in steps, one thread
+hashes the source, and another hashes the copy's bytes as soon as each step has written them (they
+are read back from the page cache, exactly as a read after the copy would). Hashing releases the
+interpreter's lock, so on two cores the whole costs little more than one hash.
+
+The copy's digest comes with the copy's identity when its last byte was hashed (device, inode,
+size, both times); verification then proves the copy unchanged since and compares the digests."""
+
+from __future__ import annotations
+
+import os
+import threading
+
+from engine.checksums.registry import new_hasher
+from engine.transfers.base import FileTask, Identity, create_copy, hash_source, open_source, read_buffer
+
+STEP = 64 << 20  # bytes the kernel copies before the copy's hasher may read them
+
+
+class _Copied:
+    """How far the copy has got, for the thread that hashes it; `end` once it stopped, for any reason."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._copied = 0
+        self._ended = False
+
+    def advance(self, copied: int) -> None:
+        with self._cond:
+            self._copied = copied
+            self._cond.notify_all()
+
+    def end(self) -> None:
+        with self._cond:
+            self._ended = True
+            self._cond.notify_all()
+
+    def beyond(self, done: int) -> int | None:
+        """Wait until more than `done` bytes are copied; None when the copy stopped before that."""
+        with self._cond:
+            self._cond.wait_for(lambda: self._copied > done or self._ended)
+            return self._copied if self._copied > done else None
+
+
+def copy_large(task: FileTask) -> str:
+    """Copy task.source to task.dest; returns the source's checksum and leaves the copy's digest
+    and identity in task.copy_check for verify_copy."""
+    outcome: dict[str, object] = {}
+    copied = _Copied()
+    made = threading.Event()
+
+    def hash_the_source() -> None:
+        try:
+            outcome["checksum"] = hash_source(task)
+        except BaseException as exc:  # handed back to the caller below
+            outcome["error"] = exc
+
+    def hash_the_copy() -> None:
+        made.wait()
+        try:
+            outcome["copy"] = _hash_copy(task, copied)
+        except OSError:
+            pass  # verify_copy then reads the copy back itself, and says what is wrong
+
+    threads = [
+        threading.Thread(target=hash_the_source, name="hash-source"),
+        threading.Thread(target=hash_the_copy, name="hash-copy"),
+    ]
+    for thread in threads:
+        thread.start()
+    try:
+        _copy_in_steps(task, copied, made)
+    finally:
+        made.set()
+        copied.end()
+        for thread in threads:
+            thread.join()
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    task.copy_check = outcome.get("copy")  # type: ignore[assignment]
+    return outcome["checksum"]  # type: ignore[return-value]
+
+
+def _copy_in_steps(task: FileTask, copied: _Copied, made: threading.Event) -> None:
+    """copy_file_range, STEP bytes at a time (sendfile where the kernel refuses it); the copy's
+    hasher is told after each step."""
+    src, st = open_source(task)
+    with src, create_copy(task.dest, st.st_mode) as dst:
+        made.set()
+        size, done = st.st_size, 0
+        try:
+            while done < size and (n := os.copy_file_range(src.fileno(), dst.fileno(), min(STEP, size - done))):
+                done += n
+                copied.advance(done)
+        except OSError:
+            while done < size and (n := os.sendfile(dst.fileno(), src.fileno(), done, min(STEP, size - done))):
+                done += n
+                copied.advance(done)
+
+
+def _hash_copy(task: FileTask, copied: _Copied) -> tuple[str, Identity] | None:
+    """The copy's digest and identity, or None when the copy stopped before its last byte."""
+    h = new_hasher(task.algorithm)
+    with open(task.dest, "rb", buffering=0) as f:
+        buf = read_buffer()
+        view = memoryview(buf)
+        done = 0
+        while done < task.size:
+            available = copied.beyond(done)
+            if available is None:
+                return None
+            while done < available and (n := f.readinto(view[: min(len(buf), available - done)])):
+                h.update(view[:n])
+                done += n
+        identity = Identity.of(os.fstat(f.fileno()))
+    return (h.hexdigest(), identity) if identity.size == done else None
