@@ -7,7 +7,7 @@ import os
 import time
 import traceback
 
-from engine import checkpoints
+from engine import checkpoints, long_lived
 from engine.allocation import Allocated
 from engine.errors import Cancelled, ErrorKind, FileFailure, file_failure_from_os_error
 from engine.joblog import JobLog
@@ -66,6 +66,8 @@ def import_fileset(importer, item: Allocated, log: JobLog) -> list[FileOutcome]:
                 continue
             if not n % 64:  # what the progress shows as current; not every file (its lock is shared)
                 importer.progress.update(current_path=f.path)
+                if n and not n % long_lived.STEP:  # a plate's outcomes live as long as the job
+                    long_lived.keep_out_of_full_collections()
             t0 = time.monotonic()
             try:
                 try:

@@ -11,7 +11,6 @@ was synced to disk, and each only when it is provably the file that was stored (
 from __future__ import annotations
 
 import contextlib
-import gc
 import json
 import os
 import shutil
@@ -19,7 +18,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 
-from engine import checkpoints
+from engine import checkpoints, long_lived
 from engine.allocation import Allocated, JobFolder, allocate
 from engine.catalog import pending
 from engine.catalog.registration import imported_meanwhile, keep_results, register
@@ -106,14 +105,10 @@ class Importer:
     def run(self, plan: ImportPlan, checks: CheckReport | None = None, required_statements=None) -> JobReport:
         """Import the plan. Refuses before writing anything when the checks (run here unless the
         front end hands in the report it showed) find errors, or responsibilities are missing."""
-        # The plan's objects (a plate's hundreds of thousands) live through the whole run: frozen, the
-        # cyclic garbage collector stops walking them again at every full collection, each a pause
-        # of the whole process (and of the wizard's event loop). Unfrozen again afterwards.
-        gc.freeze()
-        try:
-            return self._run(plan, checks, required_statements)
-        finally:
-            gc.unfreeze()
+        # The plan's objects (a plate's hundreds of thousands) live through the whole run and after it,
+        # in the report and the wizard: kept out of the collector's full passes (engine/long_lived.py).
+        long_lived.keep_out_of_full_collections()
+        return self._run(plan, checks, required_statements)
 
     def _run(self, plan: ImportPlan, checks: CheckReport | None, required_statements) -> JobReport:
         opts = self.options

@@ -7,6 +7,7 @@ import stat
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from engine import long_lived
 from engine.errors import UsageError
 from engine.progress import CancelToken, ProgressTracker
 
@@ -145,7 +146,11 @@ def _walk(
     # a *.zarr folder is one image whose metadata names start with a dot and whose chunks lie deep:
     # below one, nothing is hidden and the depth does not apply
     stack = [(top, 1, top.lower().endswith(ZARR))]
+    frozen = len(result.files)
     while stack:
+        if len(result.files) - frozen >= long_lived.STEP:  # the plan keeps them
+            long_lived.keep_out_of_full_collections()
+            frozen = len(result.files)
         folder, level, in_zarr = stack.pop()
         if cancel is not None:
             cancel.raise_if_cancelled()

@@ -34,6 +34,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from engine import long_lived
 from engine.api import CancelToken, DataDirectory, ImportOptions, ImportPlan, ProgressTracker, Session, count, shown
 from engine.dropbox import fileset_job
 from engine.dropbox.folders import DEFAULT_MAX_IMPORTS, WatchedFolder
@@ -135,6 +136,8 @@ class DropboxService:
                     if self.clock() - last_reload >= RELOAD_SECONDS:
                         self.reload(watch_files)
                         last_reload = self.clock()
+                        if not self._running:
+                            long_lived.collect_everything()  # what finished imports kept out of its sight
                     status = self.status_line()
                     notifier.alive(status if status != last_status else None)
                     last_status = status
