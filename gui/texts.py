@@ -8,6 +8,12 @@ STEP_ACCESSIBLE = {
     "current": "Step {number} of {total}: {name}, current step",
     "next": "Step {number} of {total}: {name}, to come",
 }
+# The wizard's own buttons (gui/wizard/frame.py); & marks the Alt key's letter.
+BACK_BUTTON = "< &Back"
+NEXT_BUTTON = "&Next >"
+COMMIT_BUTTON = "Commit"
+FINISH_BUTTON = "&Finish"
+CANCEL_BUTTON = "Cancel"
 
 # Start-up problems, printed on the terminal before any window exists.
 NO_DISPLAY = (

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import os
-from functools import partial
 
-from PySide6.QtCore import SIGNAL, SLOT, QByteArray, QObject, QSettings, Qt, Signal
+from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -16,8 +15,6 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QSizePolicy,
     QWidget,
-    QWizard,
-    QWizardPage,
 )
 
 PROBLEM_COLOUR = "#b00020"
@@ -70,32 +67,6 @@ def show_message(label: QLabel, text: str, problem: bool = False) -> None:
         label.setProperty("problem", problem)  # makes the page lay itself out again around the label
         label.setStyleSheet(f"color: {PROBLEM_COLOUR};" if problem else "")
     label.setAccessibleDescription(("Problem: " if problem else "") + text)
-
-
-def cheap_button_updates(wizard: QWizard) -> None:
-    """Answer each page's completeChanged by enabling or disabling the wizard's buttons, and nothing
-    more. QWizard's own answer turns updates of the whole window off and on again, and turning them
-    on repaints all of it: over `ssh -X` every tick and keystroke uploaded the whole window (2.7 MB
-    at 960x720). Which buttons show still follows QWizard, which sets them up at each page change."""
-    for page_id in wizard.pageIds():
-        page = wizard.page(page_id)
-        QObject.disconnect(page, SIGNAL("completeChanged()"), wizard, SLOT("_q_updateButtonStates()"))
-        page.completeChanged.connect(partial(_enable_buttons, wizard, page))
-
-
-def _enable_buttons(wizard: QWizard, page: QWizardPage) -> None:
-    if wizard.currentPage() is not page:
-        return  # the page is set up again when it becomes current
-    complete = page.isComplete()
-    can_continue = wizard.nextId() != -1
-    for which, enabled in (
-        (QWizard.WizardButton.NextButton, can_continue and complete),
-        (QWizard.WizardButton.CommitButton, can_continue and complete),
-        (QWizard.WizardButton.FinishButton, page.isFinalPage() and complete),
-    ):
-        button = wizard.button(which)
-        if button.isEnabled() != enabled:
-            button.setEnabled(enabled)
 
 
 class OneLineLabel(QLabel):

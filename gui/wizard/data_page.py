@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
-    QWizardPage,
 )
 
 from engine.api import ProgressTracker, count, human_size
@@ -23,6 +22,7 @@ from gui import texts
 from gui.fileset_table import SHOWN_ROWS, FilesetTable
 from gui.operations import plain_sentence
 from gui.widgets import DropList, message_label, named, show_message
+from gui.wizard.page import WizardPage
 
 IMAGES_SHOWN_EVERY_MS = 500
 
@@ -62,7 +62,7 @@ def _read_images(session, plan, indexes, into: ImagesRead, cancel) -> None:
         into.add(index, session.read_images(plan, index))
 
 
-class DataPage(QWizardPage):
+class DataPage(WizardPage):
     def __init__(self, state, ops) -> None:
         super().__init__()
         self.state, self.ops = state, ops

@@ -3,6 +3,10 @@ project and dataset, and how filesets are named.
 
 The Project and Dataset lists can be typed into: a name that matches one in the list chooses it,
 any other name is a new one, created with the import. "New…" opens a labelled field for the same.
+While a name is typed only the field and Next change; the rest of the form (the datasets of the
+project, the new-name rows, the note, why Next waits) follows when the person leaves the field,
+presses Enter, or stops typing for FORM_PAUSE_MS: over `ssh -X` every line drawn again at each key
+is uploaded again (a key cost 56 KB with the note, 162 KB with a row appearing; now about 24 KB).
 The Group list is shown to someone who may import into several groups (their default chosen), "Import
 for" only to those who may import for others (administrators and group owners).
 """
@@ -11,6 +15,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
+    QApplication,
     QButtonGroup,
     QComboBox,
     QCompleter,
@@ -21,15 +26,15 @@ from PySide6.QtWidgets import (
     QRadioButton,
     QVBoxLayout,
     QWidget,
-    QWizardPage,
 )
 
 from engine.api import Target
 from gui import texts
 from gui.widgets import message_label, named, narrow_fields, show_message
+from gui.wizard.page import WizardPage
 
 NONE, NEW = -1, -2
-NOTE_PAUSE_MS = 300  # the note is drawn again once typing pauses this long
+FORM_PAUSE_MS = 1500  # the form follows a typed name once typing stops this long
 
 
 def _typeable(combo: QComboBox) -> QComboBox:
@@ -88,11 +93,14 @@ def _choice(combo: QComboBox) -> int | str | None:
     return combo.itemData(index) if index >= 0 else text
 
 
-class DestinationPage(QWizardPage):
+class DestinationPage(WizardPage):
     def __init__(self, state, ops) -> None:
         super().__init__()
         self.state, self.ops = state, ops
         self.containers: list[dict] = []
+        self.loading = False  # the lists of projects, datasets, groups and people are being fetched
+        self._filling = False  # the lists are being filled: their text changes are not typing
+        self._typed_in: QLineEdit | None = None  # the field a name is being typed in
         self.setTitle(texts.DEST_TITLE)
         self.setSubTitle(texts.DEST_SUBTITLE)
         self.group = named(QComboBox(), "group", texts.GROUP)
@@ -148,20 +156,22 @@ class DestinationPage(QWizardPage):
         _keep_room(self.why_not)
         self.why_not.setWordWrap(False)
         self.why_not.setMinimumHeight(self.why_not.fontMetrics().lineSpacing())
-        # The note repeats the name being typed: its text is set at once (screen readers, target()),
-        # but it is drawn again only after a pause, not at every keystroke (over ssh -X, 39 KB a key).
-        self._note_pause = QTimer(self, singleShot=True, interval=NOTE_PAUSE_MS)
-        self._note_pause.timeout.connect(lambda: self.note.setUpdatesEnabled(True))
+        self._form_pause = QTimer(self, singleShot=True, interval=FORM_PAUSE_MS)
+        self._form_pause.timeout.connect(self._show_form)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.note)
         layout.addWidget(self.why_not)
         layout.addStretch()
-        self.project.currentTextChanged.connect(self._project_changed)
-        self.dataset.currentTextChanged.connect(self._refresh)
-        for edit in (self.new_project, self.new_dataset, self.custom_name):
-            edit.textChanged.connect(self._refresh)
-        self.name_custom.toggled.connect(self._refresh)
+        self.project.currentIndexChanged.connect(self._show_form)  # a choice from the list: at once
+        self.dataset.currentIndexChanged.connect(self._show_form)
+        self.name_custom.toggled.connect(self._show_form)
+        for edit in (self.project.lineEdit(), self.dataset.lineEdit(), self.new_project, self.new_dataset):
+            edit.textChanged.connect(lambda _text, e=edit: self._text_changed(e))
+            edit.returnPressed.connect(self._show_form_if_waiting)
+        self.custom_name.textChanged.connect(lambda _text: self._text_changed(self.custom_name))
+        self.custom_name.returnPressed.connect(self._show_form_if_waiting)
+        QApplication.instance().focusChanged.connect(self._focus_moved)  # leaving the field shows the form
         self.import_for.currentIndexChanged.connect(self._person_changed)
         self.groups: list[dict] = []
         self.my_containers: list[dict] = []
@@ -169,7 +179,11 @@ class DestinationPage(QWizardPage):
         self._show_people([])
 
     def initializePage(self) -> None:  # noqa: N802
+        self.loading = True
         self.ops.op(_who_and_where, self.state.session).success(self._loaded).run_in_background()
+
+    def is_ready(self) -> bool:
+        return not self.loading
 
     def _me(self) -> str:
         return self.state.session.account_name if self.state.session else ""
@@ -210,6 +224,7 @@ class DestinationPage(QWizardPage):
         self._fill_projects()
 
     def _loaded(self, found) -> None:
+        self.loading = False
         self.my_containers, self.groups, self.defaults, people = found
         self._show_people(people)
         self._fill_projects()
@@ -221,6 +236,7 @@ class DestinationPage(QWizardPage):
         projects = sorted(
             {(c["project_id"], c["project"]) for c in self.containers if c["project_id"]}, key=lambda p: p[1]
         )
+        self._filling = True
         self.project.blockSignals(True)
         self.project.clear()
         self.project.addItem(texts.NO_PROJECT, NONE)
@@ -229,18 +245,48 @@ class DestinationPage(QWizardPage):
         self.project.addItem(texts.NEW_ITEM, NEW)
         self.project.setCurrentIndex(0)
         self.project.blockSignals(False)
-        self._project_changed()
+        self._filling = False
+        self._show_form()
 
-    def _project_changed(self) -> None:
-        pid = _choice(self.project)
+    def _text_changed(self, edit: QLineEdit) -> None:
+        """Next follows every change at once (the checks below read the fields, not the form); the
+        form follows a name being typed only when typing stops, and any other change at once."""
+        if self._filling:
+            return  # the lists being filled again, which ends with the form shown
+        self.completeChanged.emit()
+        if edit.hasFocus():
+            self._typed_in = edit
+            self._form_pause.start()
+        else:
+            self._show_form()
+
+    def _show_form_if_waiting(self) -> None:
+        if self._form_pause.isActive():
+            self._show_form()
+
+    def _focus_moved(self, _old, now) -> None:
+        """Focus went to another control of this window (not the list of completions): the name is typed."""
+        typed = self._typed_in
+        if self._form_pause.isActive() and typed is not None and now is not None and now.window() is self.window():
+            if not (now is typed or now.isAncestorOf(typed) or typed.isAncestorOf(now)):
+                self._show_form()
+
+    def _datasets_for(self, pid) -> list[tuple[str, int]]:
+        """The Dataset list's entries for a project choice (an id, NONE, NEW or a typed new name)."""
         entries = [(texts.NO_DATASET, NONE)] if pid == NONE else []
         if isinstance(pid, int) and pid != NEW:
             project_id = pid if pid > 0 else None
             entries += [(c["dataset"], c["dataset_id"]) for c in self.containers if c["project_id"] == project_id]
         entries.append((texts.NEW_ITEM, NEW))
+        return entries
+
+    def _show_form(self) -> None:
+        self._form_pause.stop()
+        entries = self._datasets_for(_choice(self.project))
         shown = [(self.dataset.itemText(i), self.dataset.itemData(i)) for i in range(self.dataset.count())]
-        if entries != shown:  # a keystroke in a new project's name leaves the list (and its drawing) alone
+        if entries != shown:  # a new project's name leaves the list (and its drawing) alone
             typed = self.dataset.currentText() if self.dataset.findText(self.dataset.currentText()) < 0 else ""
+            self._filling = True
             self.dataset.blockSignals(True)
             self.dataset.clear()
             for text, data in entries:
@@ -249,6 +295,7 @@ class DestinationPage(QWizardPage):
             if typed:  # a new dataset's name typed before the project changed is kept
                 self.dataset.setEditText(typed)
             self.dataset.blockSignals(False)
+            self._filling = False
         self._refresh()
 
     def _refresh(self) -> None:
@@ -272,9 +319,7 @@ class DestinationPage(QWizardPage):
             notes.append(texts.NEW_DATASET_NOTE.format(name=dataset))
         note = " ".join(notes)
         if note != self.note.text():
-            self.note.setUpdatesEnabled(False)
             show_message(self.note, note)
-            self._note_pause.start()
         reason = self.why_not_complete()
         if self.why_not.accessibleDescription() != ("Problem: " if reason else "") + reason:  # not drawn again
             show_message(self.why_not, reason, problem=bool(reason))
@@ -292,6 +337,8 @@ class DestinationPage(QWizardPage):
         did = _choice(self.dataset)
         if did == NEW:
             return self.new_dataset.text().strip() or None
+        if isinstance(did, int) and did not in {d for _, d in self._datasets_for(_choice(self.project))}:
+            return None  # listed for the project chosen before one was typed: not a choice for this one
         return did
 
     def why_not_complete(self) -> str:

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QTableView,
     QVBoxLayout,
     QWidget,
-    QWizardPage,
 )
 
 from engine.api import count, human_duration, human_size
@@ -26,6 +25,7 @@ from engine.states import FileState, JobState
 from gui import texts
 from gui.models import OutcomeModel, report_summary
 from gui.widgets import OneLineLabel, message_label, named, set_bar_value, show_message
+from gui.wizard.page import WizardPage
 
 LOG_LINES = 5000
 SHOW_EVERY = 0.5  # seconds between visible progress updates: enough for a person, cheap over ssh -X
@@ -35,7 +35,7 @@ SHOW_EVERY = 0.5  # seconds between visible progress updates: enough for a perso
 ROWS_PER_TICK = 2000
 
 
-class ImportPage(QWizardPage):
+class ImportPage(WizardPage):
     def __init__(self, state, ops, runner) -> None:
         super().__init__()
         self.state, self.ops, self.runner = state, ops, runner

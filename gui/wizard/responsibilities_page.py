@@ -6,14 +6,15 @@ and exactly what was ticked is what the engine records with the job."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget, QWizard, QWizardPage
+from PySide6.QtWidgets import QCheckBox, QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from gui import texts
 from gui.operations import plain_sentence
 from gui.widgets import message_label, named, show_message
+from gui.wizard.page import Button, WizardPage
 
 
-class ResponsibilitiesPage(QWizardPage):
+class ResponsibilitiesPage(WizardPage):
     def __init__(self, state, ops) -> None:
         super().__init__()
         self.state, self.ops = state, ops
@@ -23,7 +24,7 @@ class ResponsibilitiesPage(QWizardPage):
         self.setTitle(texts.RESP_TITLE)
         self.setSubTitle(texts.RESP_SUBTITLE)
         self.setCommitPage(True)
-        self.setButtonText(QWizard.WizardButton.CommitButton, texts.IMPORT_BUTTON)
+        self.setButtonText(Button.CommitButton, texts.IMPORT_BUTTON)
         self.status = message_label("responsibilities_status")
         self.status.setMinimumHeight(self.status.fontMetrics().lineSpacing())  # "Checking…" gone moves nothing
         self.body = QWidget()
@@ -52,6 +53,9 @@ class ResponsibilitiesPage(QWizardPage):
         self.ops.op(self.state.chosen).success(self._show).failure(
             lambda exc: show_message(self.status, plain_sentence(exc), problem=True)
         ).run_in_background()
+
+    def is_ready(self) -> bool:
+        return self.prepared is not None
 
     def _show(self, prepared) -> None:
         self.prepared = prepared

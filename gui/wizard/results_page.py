@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QTableView,
     QVBoxLayout,
     QWidget,
-    QWizardPage,
 )
 
 from engine.api import count, export_results
@@ -32,11 +31,12 @@ from gui.image_gallery import SHOWN, ImageGallery
 from gui.models import PROBLEMS, FailedOnlyFilter, OutcomeModel, outcomes_summary, report_summary
 from gui.operations import plain_sentence
 from gui.widgets import message_label, named, remember_column_widths, show_message
+from gui.wizard.page import WizardPage
 
 COLUMN_WIDTHS = [80, 160, 100, 110, 90, 120]  # at first, fitting 960x680 with the error readable; kept for the next run
 
 
-class ResultsPage(QWizardPage):
+class ResultsPage(WizardPage):
     def __init__(self, state, ops, runner) -> None:
         super().__init__()
         self.state, self.ops, self.runner = state, ops, runner

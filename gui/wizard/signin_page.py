@@ -10,13 +10,14 @@ import logging
 import os
 from pathlib import Path
 
-from PySide6.QtWidgets import QCheckBox, QFormLayout, QLineEdit, QPushButton, QVBoxLayout, QWizardPage
+from PySide6.QtWidgets import QCheckBox, QFormLayout, QLineEdit, QPushButton, QVBoxLayout
 
 from engine.api import DataDirectory, resolve_data_dir
 from gui import keyring_store, texts
 from gui.last_account import last_account, remember_account
 from gui.operations import plain_sentence
 from gui.widgets import message_label, named, narrow_fields, show_message
+from gui.wizard.page import WizardPage
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +33,7 @@ def _open(root) -> tuple[DataDirectory, bool, str | None]:
     return data_dir, True, last_account(data_dir.root)
 
 
-class SignInPage(QWizardPage):
+class SignInPage(WizardPage):
     def __init__(self, state, ops, data_dir_override=None) -> None:
         super().__init__()
         self.state, self.ops = state, ops

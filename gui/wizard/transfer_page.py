@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QStyle,
     QTextBrowser,
     QVBoxLayout,
-    QWizardPage,
 )
 
 from engine.api import DEFAULT_TRANSFER, Severity, algorithms, count, describe_transfer, transfers
@@ -27,6 +26,7 @@ from gui import texts
 from gui.operations import plain_sentence
 from gui.policy_dialog import PolicyDialog
 from gui.widgets import message_label, named, show_message
+from gui.wizard.page import WizardPage
 
 SHARED_SETUP = "shared-setup"  # the checks' finding about a shared data dir's set-up (inplace admin setup-group)
 
@@ -51,7 +51,7 @@ def setup_text(report) -> tuple[str, str]:
     return "\n".join([*summary, texts.SETUP_SINGLE_NOTE]), "\n".join(f"• {p}" for p in report.problems)
 
 
-class TransferPage(QWizardPage):
+class TransferPage(WizardPage):
     def __init__(self, state, ops) -> None:
         super().__init__()
         self.state, self.ops = state, ops
@@ -124,6 +124,9 @@ class TransferPage(QWizardPage):
     def initializePage(self) -> None:  # noqa: N802
         self.algorithm.setCurrentIndex(max(0, self.algorithm.findData(self.state.checksum_algorithm)))
         self._run_checks()
+
+    def is_ready(self) -> bool:
+        return not self.checking
 
     def _read_only_changed(self, on: bool) -> None:
         self.state.make_read_only = on

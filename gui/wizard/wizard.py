@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton, QWizard
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from gui import check_texts, texts, watch_texts
 from gui.admin_window import AdminWindow
@@ -15,10 +15,12 @@ from gui.runner import ImportRunner
 from gui.step_list import StepList
 from gui.tools_panel import ToolsPanel
 from gui.watch_window import WatchWindow
-from gui.widgets import cheap_button_updates, named
+from gui.widgets import named
 from gui.wizard.data_page import DataPage
 from gui.wizard.destination_page import DestinationPage
+from gui.wizard.frame import WizardFrame
 from gui.wizard.import_page import ImportPage
+from gui.wizard.page import Button
 from gui.wizard.responsibilities_page import ResponsibilitiesPage
 from gui.wizard.results_page import ResultsPage
 from gui.wizard.signin_page import SignInPage
@@ -40,14 +42,11 @@ DEFAULT_SIZE = QSize(960, 680)
 MINIMUM_SIZE = QSize(800, 560)
 
 
-class ImportWizard(QWizard):
+class ImportWizard(WizardFrame):
     def __init__(self, data_dir=None, parent=None) -> None:
         super().__init__(parent)
         named(self, "import_wizard", texts.WINDOW_TITLE)
         self.setWindowTitle(texts.WINDOW_TITLE)
-        self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
-        self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
-        self.setOption(QWizard.WizardOption.HaveHelpButton, False)
         self.state = WizardState()
         self.ops = Operations(on_error=self._show_error)
         self.runner = ImportRunner(self.ops, self)  # the one runner: the import and the retries share it
@@ -65,7 +64,6 @@ class ImportWizard(QWizard):
         for page_id, page in pages.items():
             named(page, f"page_{page_id.name.lower()}", page.title())
             self.setPage(page_id, page)
-        cheap_button_updates(self)  # a tick or a keystroke repaints the buttons, not the whole window
         self.setStartId(PageId.SIGN_IN)
         self.steps = StepList([(int(i), p.title()) for i, p in pages.items()], QApplication.windowIcon())
         self.setSideWidget(self.steps)
@@ -80,16 +78,13 @@ class ImportWizard(QWizard):
         pages[PageId.SIGN_IN].completeChanged.connect(self.tools.refresh)
         self.currentIdChanged.connect(lambda _id: self.tools.refresh())
         for button, name in (
-            (QWizard.WizardButton.NextButton, "next"),
-            (QWizard.WizardButton.BackButton, "back"),
-            (QWizard.WizardButton.CancelButton, "cancel"),
-            (QWizard.WizardButton.FinishButton, "finish"),
-            (QWizard.WizardButton.CommitButton, "commit"),
+            (Button.NextButton, "next"),
+            (Button.BackButton, "back"),
+            (Button.CancelButton, "cancel"),
+            (Button.FinishButton, "finish"),
+            (Button.CommitButton, "commit"),
         ):
             named(self.button(button), f"wizard_{name}", self.buttonText(button).replace("&", "") or name)
-        cancel = self.button(QWizard.WizardButton.CancelButton)
-        if isinstance(cancel, QPushButton):
-            cancel.setAutoDefault(False)  # Enter never lands on Cancel, even when it has the focus
         self.runner.finished.connect(self._import_finished)
         self.runner.failed.connect(self._import_finished)
         self.setMinimumSize(MINIMUM_SIZE)
@@ -125,7 +120,7 @@ class ImportWizard(QWizard):
         if self.runner.running:
             self._ask(texts.CLOSE_RUNNING_TITLE, texts.CLOSE_RUNNING_TEXT, self._close_after_cancel)
         elif self.would_lose_work():
-            self._ask(texts.CLOSE_LOSE_TITLE, texts.CLOSE_LOSE_TEXT, lambda: QWizard.reject(self))
+            self._ask(texts.CLOSE_LOSE_TITLE, texts.CLOSE_LOSE_TEXT, lambda: WizardFrame.reject(self))
         else:
             super().reject()
 
@@ -159,4 +154,4 @@ class ImportWizard(QWizard):
 
     def _import_finished(self, _report_or_message) -> None:
         if self._close_when_done:
-            QWizard.reject(self)
+            WizardFrame.reject(self)

@@ -96,7 +96,7 @@ def click_next(qtbot, wizard):
     qtbot.waitUntil(button.isEnabled, timeout=5000)
     before = wizard.currentId()
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: wizard.currentId() != before, timeout=5000)
+    qtbot.waitUntil(lambda: wizard.currentId() != before and not wizard.page_pending, timeout=5000)  # and drawn
 
 
 def sign_in(qtbot, wizard, password=PASSWORD):

@@ -34,6 +34,7 @@ async def next_page(wizard):
     page = wizard.currentPage()
     await until(page.isComplete)
     which = QWizard.WizardButton.CommitButton if page.isCommitPage() else QWizard.WizardButton.NextButton
+    await until(wizard.button(which).isEnabled)  # off while the page waits for its contents to be drawn
     before = wizard.currentId()
     QTest.mouseClick(wizard.button(which), Qt.MouseButton.LeftButton)
     await until(lambda: wizard.currentId() != before)

@@ -158,6 +158,8 @@ def test_destination_page_validates_new_names_and_builds_the_target(qtbot, wizar
 
 
 def test_project_and_dataset_can_be_typed_chosen_or_named_new(qtbot, make_wizard, data_dir, no_keyring, tmp_path):
+    from PySide6.QtCore import Qt
+
     from engine.api import Target
     from engine.containers import resolve_target
 
@@ -175,12 +177,17 @@ def test_project_and_dataset_can_be_typed_chosen_or_named_new(qtbot, make_wizard
     page.project.setFocus()
     page.project.lineEdit().selectAll()
     qtbot.keyClicks(page.project.lineEdit(), "screens")  # an existing one, whatever the case
+    assert page.dataset.findText("Plate 1") < 0 and not page.isComplete()  # the form follows when...
+    qtbot.keyClick(page.project.lineEdit(), Qt.Key.Key_Tab)  # ...the field is left
     assert page.dataset.findText("Plate 1") >= 0 and page.dataset.currentText() == "Plate 1"
     assert page.isComplete() and page.target().dataset_id is not None and page.note.text() == ""
+    page.dataset.setFocus()
     page.dataset.lineEdit().selectAll()
     qtbot.keyClicks(page.dataset.lineEdit(), "Plate 2")  # a new one
     assert page.target() == Target(dataset_name="Plate 2", project_name="Screens")
+    qtbot.keyClick(page.dataset.lineEdit(), Qt.Key.Key_Tab)
     assert "new dataset “Plate 2”" in page.note.text()
+    page.project.setFocus()
     page.project.lineEdit().selectAll()
     qtbot.keyClicks(page.project.lineEdit(), "Time lapse")
     assert page.dataset.currentText() == "Plate 2"  # the new dataset's name is kept
@@ -249,7 +256,7 @@ def test_the_whole_flow_works_from_the_keyboard(qtbot, wizard, data_dir, tmp_pat
     def next_page(page_id):
         qtbot.waitUntil(lambda: wizard.currentPage().isComplete(), timeout=15000)
         press(Qt.Key.Key_Return)  # Next (or Import on the commit page) is the wizard's default button
-        qtbot.waitUntil(lambda: wizard.currentId() == page_id, timeout=10000)
+        qtbot.waitUntil(lambda: wizard.currentId() == page_id and not wizard.page_pending, timeout=10000)
 
     qtbot.waitUntil(lambda: wizard.state.data_dir is not None, timeout=5000)
     page.name.setFocus()

@@ -5,9 +5,9 @@ Advanced settings take no room while closed; column widths are kept. Bytes over 
 are measured in bench/bench_ssh_x.py."""
 
 import pytest
-from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QStandardItemModel
-from PySide6.QtWidgets import QApplication, QTableView
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt
+from PySide6.QtGui import QRegion, QStandardItemModel
+from PySide6.QtWidgets import QApplication, QPushButton, QStackedWidget, QTableView, QWidget
 
 from gui import texts
 from gui.widgets import remember_column_widths
@@ -36,6 +36,47 @@ class Repaints(QObject):
         for _ in range(5):
             QApplication.processEvents()
         return sum(4 * r.width() * r.height() for r in self.rects)
+
+
+class RepaintedArea(QObject):
+    """What every widget of a window repainted, in the window's coordinates, one region per pass of
+    Qt's repaint (each pass is uploaded once, so a region's area in pixels is what a pass costs)."""
+
+    def __init__(self, window) -> None:
+        super().__init__()
+        self.window, self.passes = window, []
+        QApplication.instance().installEventFilter(self)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt's name)
+        if isinstance(obj, QWidget) and obj.window() is self.window:
+            if obj is self.window and event.type() == QEvent.Type.UpdateRequest:
+                self.passes.append(QRegion())
+            elif event.type() == QEvent.Type.Paint and obj.isVisible():
+                region = event.region().translated(obj.mapTo(self.window, QPoint(0, 0)))
+                if not self.passes:
+                    self.passes.append(QRegion())
+                self.passes[-1] = self.passes[-1].united(region)
+        return False
+
+    def close(self) -> None:
+        QApplication.instance().removeEventFilter(self)
+
+    def union(self) -> QRegion:
+        whole = QRegion()
+        for region in self.passes:
+            whole = whole.united(region)
+        return whole
+
+    def pixels(self) -> int:
+        return sum(area(region) for region in self.passes)
+
+
+def area(region: QRegion) -> int:
+    return sum(r.width() * r.height() for r in region)
+
+
+def _in_window(widget, window) -> QRegion:
+    return QRegion(QRect(widget.mapTo(window, QPoint(0, 0)), widget.size()))
 
 
 def _folder(root, files=3):
@@ -189,3 +230,57 @@ def test_a_progress_bar_is_never_repainted_while_python_waits(qtbot):
     set_bar_value(bar, 20)
     assert not painted.rects and bar.value() == 20
     qtbot.waitUntil(lambda: bool(painted.rects), timeout=2000)  # painted at the next turn of the loop
+
+
+def _changing_area(wizard, before_id) -> QRegion:
+    """What a page change may repaint: the page area, the header's words, the two steps whose mark
+    moves, and the row of buttons."""
+    window = wizard
+    allowed = _in_window(wizard.findChild(QStackedWidget, "wizard_pages"), window)
+    for name in ("wizard_title", "wizard_subtitle"):
+        label = wizard.findChild(QWidget, name)
+        allowed = allowed.united(QRegion(QRect(label.mapTo(window, QPoint(0, 0)), label.size())))
+    steps = wizard.sideWidget().labels
+    for page_id in (before_id, wizard.currentId()):
+        allowed = allowed.united(_in_window(steps[page_id], window))
+    buttons = [b for b in wizard.findChildren(QPushButton) if b.objectName().startswith("wizard_") and b.isVisible()]
+    row = QRect()
+    for b in buttons:
+        row = row.united(QRect(b.mapTo(window, QPoint(0, 0)), b.size()))
+    return allowed.united(QRegion(row))
+
+
+def test_a_page_change_repaints_the_page_area_once_not_the_window(qtbot, wizard, tmp_path):
+    """QWizard hid and showed all its contents and turned the whole window's updates off and on at
+    each page change: the whole window was uploaded once or twice (2.6 MB over ssh -X). Now only the
+    page area, the header's words, the step marks and the buttons are repainted, together at most once."""
+    sign_in(qtbot, wizard)
+    click_next(qtbot, wizard)
+    wizard.currentPage().add_paths([str(_folder(tmp_path / "src"))])
+    qtbot.waitUntil(wizard.currentPage().isComplete, timeout=15000)
+    whole = wizard.width() * wizard.height()
+    for _ in range(3):  # data -> destination -> transfer -> responsibilities
+        _settle_events(qtbot)
+        before = wizard.currentId()
+        old_header = QRegion()  # the header's old words are repainted too
+        for name in ("wizard_title", "wizard_subtitle"):
+            old_header = old_header.united(_in_window(wizard.findChild(QWidget, name), wizard))
+        painted = RepaintedArea(wizard)
+        click_next(qtbot, wizard)
+        qtbot.waitUntil(lambda: wizard.currentPage().is_ready(), timeout=15000)
+        _settle_events(qtbot)
+        painted.close()
+        allowed = _changing_area(wizard, before).united(old_header)
+        outside = painted.union().subtracted(allowed)
+        assert outside.isEmpty(), f"page {wizard.currentId()}: repainted outside the changed area: {list(outside)}"
+        drawings_of_the_page = [p for p in painted.passes if area(p) > 50_000]  # more than a few lines
+        assert len(drawings_of_the_page) == 1, [area(p) for p in painted.passes]
+        # once, give or take a button pressed and a line: the old wizard's whole window twice was 3x this
+        assert painted.pixels() < 1.1 * area(allowed) < 0.7 * whole, (painted.pixels(), area(allowed))
+
+
+def _settle_events(qtbot) -> None:
+    for _ in range(5):
+        QApplication.processEvents()
+    qtbot.wait(100)
+    QApplication.processEvents()
