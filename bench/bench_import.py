@@ -98,6 +98,7 @@ def ours(transfer: str, src: Path, data_root: Path) -> tuple[float, int]:
     report = Importer(data_dir, account, ImportOptions(transfer=transfer), acknowledgement=ack).run(plan)
     took = time.perf_counter() - start
     assert report.exit_code == 0, report.summary()
+    wait_for_images()  # the background reader of this import's images must not run into the next timing
     data_dir.dispose()
     return took, report.transferred
 
