@@ -221,6 +221,7 @@ def main() -> int:
     asyncio.set_event_loop(loop)
     wizard = ImportWizard(data_dir=data_dir)
     wizard.show()
+    wizard.activateWindow()  # as a desktop's window manager would: keys and focus go to it
     with loop:
         seconds = loop.run_until_complete(asyncio.wait_for(drive(wizard, meter, source, transfer), 1200))
     print(json.dumps({"import_seconds": seconds, "window": [wizard.width(), wizard.height()]}), flush=True)

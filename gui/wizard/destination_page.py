@@ -249,16 +249,14 @@ class DestinationPage(WizardPage):
         self._show_form()
 
     def _text_changed(self, edit: QLineEdit) -> None:
-        """Next follows every change at once (the checks below read the fields, not the form); the
-        form follows a name being typed only when typing stops, and any other change at once."""
+        """Next follows every change of a name at once (the checks below read the fields, not the
+        form); the form follows when the field is left, Enter is pressed or typing stops. A choice
+        from a list or a tick is shown at once (_show_form is connected to those directly)."""
         if self._filling:
             return  # the lists being filled again, which ends with the form shown
         self.completeChanged.emit()
-        if edit.hasFocus():
-            self._typed_in = edit
-            self._form_pause.start()
-        else:
-            self._show_form()
+        self._typed_in = edit
+        self._form_pause.start()
 
     def _show_form_if_waiting(self) -> None:
         if self._form_pause.isActive():
