@@ -58,6 +58,10 @@ def type_into(combo, text):
     combo.setFocus()
     combo.lineEdit().selectAll()
     QTest.keyClicks(combo.lineEdit(), text)
+    QApplication.processEvents()
+    popup = combo.completer().popup()
+    if popup.isVisible():  # a person typing a whole name leaves the list of completions by Escape
+        QTest.keyClick(popup, Qt.Key.Key_Escape)
 
 
 async def drive(wizard, source, out_dir, transfer, project, dataset):
@@ -117,6 +121,7 @@ def run_drive(data_dir: str, out_dir: str, drive, timeout: float = 120) -> int:
     asyncio.set_event_loop(loop)
     wizard = ImportWizard(data_dir=data_dir)
     wizard.show()
+    wizard.activateWindow()  # as a desktop's window manager would: focus moves with Tab
     with loop:
         code = loop.run_until_complete(asyncio.wait_for(drive(wizard), timeout))
     wizard.ops.shutdown()
