@@ -224,11 +224,11 @@ class WizardFrame(QDialog):
         page = self._pages[page_id]
         self._header_title.setText(page.title())
         self._header_subtitle.setText(page.subTitle())
-        for waiting in (QEvent.Type.LayoutRequest, QEvent.Type.UpdateLater):  # laid out, and no second drawing
-            QCoreApplication.sendPostedEvents(None, waiting)  # of a line whose text changed while waiting
-        self._stack.setUpdatesEnabled(True)  # one repaint of the page area
         self._update_buttons(page)
-        self.currentIdChanged.emit(page_id)
+        self.currentIdChanged.emit(page_id)  # the step list marks it (a bold label lays the window out again)
+        for _ in range(3):  # all laid out (the page, the stack, the window) before anything is drawn: a
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)  # later layout redraws lines
+        self._stack.setUpdatesEnabled(True)  # one repaint of the page area
 
     # --- the buttons --------------------------------------------------------------------------
 

@@ -273,10 +273,12 @@ def test_a_page_change_repaints_the_page_area_once_not_the_window(qtbot, wizard,
         allowed = _changing_area(wizard, before).united(old_header)
         outside = painted.union().subtracted(allowed)
         assert outside.isEmpty(), f"page {wizard.currentId()}: repainted outside the changed area: {list(outside)}"
-        drawings_of_the_page = [p for p in painted.passes if area(p) > 50_000]  # more than a few lines
-        assert len(drawings_of_the_page) == 1, [area(p) for p in painted.passes]
-        # once, give or take a button pressed and a line: the old wizard's whole window twice was 3x this
-        assert painted.pixels() < 1.1 * area(allowed) < 0.7 * whole, (painted.pixels(), area(allowed))
+        # Besides small passes (the field left and Next pressed, released and turned off while the
+        # page gets ready: under 20,000 pixels in all), everything is drawn in one pass, once.
+        drawings = [p for p in painted.passes if area(p) > 20_000]
+        small = sum(area(p) for p in painted.passes if area(p) <= 20_000)
+        assert len(drawings) == 1 and small < 20_000, [(area(p), list(p)[:3]) for p in painted.passes]
+        assert area(drawings[0]) <= area(allowed) < 0.7 * whole
 
 
 def _settle_events(qtbot) -> None:
