@@ -16,6 +16,7 @@ from engine.sources import Stored, make_read_only
 from engine.states import FileState
 from engine.transfers import FileTask, Identity
 from engine.transfers.create_ahead import CreateAhead
+from engine.yielding import let_others_run
 
 
 def import_fileset(importer, item: Allocated, log: JobLog) -> list[FileOutcome]:
@@ -68,6 +69,7 @@ def import_fileset(importer, item: Allocated, log: JobLog) -> list[FileOutcome]:
                 importer.progress.update(current_path=f.path)
                 if n and not n % long_lived.STEP:  # a plate's outcomes live as long as the job
                     long_lived.keep_out_of_full_collections()
+                let_others_run()
             t0 = time.monotonic()
             try:
                 try:

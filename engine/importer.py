@@ -48,6 +48,7 @@ from engine.scan import DEFAULT_DEPTH
 from engine.sources import delete_sources
 from engine.states import FileState, JobState, StopReason
 from engine.transfers import DEFAULT_TRANSFER, Transfer, get_transfer
+from engine.yielding import let_others_run
 
 BATCH_FILESETS = 256
 BATCH_BYTES = 256 << 20
@@ -281,6 +282,7 @@ class Importer:
             register(conn, kept, next(chunks, []), failed_ids)
             for chunk in chunks:  # a plate's entries, a chunk at a time, in the same transaction
                 register(conn, kept, chunk, [])
+                let_others_run()
             pending.clear(conn, kept)
             for rows in self.run_state.take_result_rows():
                 keep_results(conn, rows)
@@ -317,6 +319,7 @@ class Importer:
 
     def _leads_to(self, outcome: FileOutcome, f) -> bool:
         """The repository's link still reaches the very file that was imported."""
+        let_others_run()  # a stat per file, under the catalog's lock: others must still get their turn
         try:
             st = os.stat(f"{self.root}/{outcome.repo_path}")
         except OSError:

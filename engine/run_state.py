@@ -12,6 +12,7 @@ from engine.progress import ProgressTracker
 from engine.results import FileOutcome, JobReport
 from engine.sources import Stored
 from engine.states import FileState, StopReason
+from engine.yielding import let_others_run
 
 
 @dataclass
@@ -52,6 +53,7 @@ class RunState:
             skipped=int(outcome.state == FileState.SKIPPED),
         )
         self.on_file(outcome)
+        let_others_run()  # a plate's outcomes come 200,000 at once, each taking the progress lock
 
     def mark_not_attempted(self, filesets: list[FilesetPlan], reason: StopReason) -> None:
         for fs in filesets:

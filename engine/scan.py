@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from engine import long_lived
 from engine.errors import UsageError
 from engine.progress import CancelToken, ProgressTracker
+from engine.yielding import let_others_run
 
 # Files that operating systems and desktops leave behind; never microscopy data.
 SYSTEM_JUNK = {
@@ -152,6 +153,7 @@ def _walk(
             long_lived.keep_out_of_full_collections()
             frozen = len(result.files)
         folder, level, in_zarr = stack.pop()
+        let_others_run()  # a folder read after another, each releasing the lock: see engine/yielding.py
         if cancel is not None:
             cancel.raise_if_cancelled()
         if progress is not None:

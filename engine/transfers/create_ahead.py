@@ -17,6 +17,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from itertools import islice
 
 from engine.transfers.base import FileTask
+from engine.yielding import let_others_run
 
 CHUNK = 32
 WINDOW = 8 * CHUNK
@@ -45,6 +46,7 @@ class CreateAhead[Result]:
 
     def _create_all(self, chunk: list[FileTask]) -> None:
         for task in chunk:
+            let_others_run()  # seven system calls a file: the importer's thread and the wizard's must get in
             try:
                 self._results[id(task)] = (self._work(task), None)
             except BaseException as exc:  # handed to the importer's thread by take()

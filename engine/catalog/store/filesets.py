@@ -13,6 +13,7 @@ from engine.catalog.models import Fileset, FilesetEntry, Job
 from engine.catalog.store.base import Catalog
 from engine.catalog.store.groups import fileset_seen_by
 from engine.states import FilesetState
+from engine.yielding import let_others_run
 
 CHUNK = 500  # values per IN (...): SQLite limits a statement's variables
 LINK_CHUNK = 400  # two lists per statement in link_candidates
@@ -71,6 +72,7 @@ def registered(catalog: Catalog, column: Literal["client_path", "file_name"], va
                 .where(field.in_(items[i : i + CHUNK]), Fileset.state == FilesetState.REGISTERED)
             )
             found.update(s.execute(q).scalars())
+            let_others_run()  # hundreds of short queries in a row: the wizard's event loop waits beside
     return found
 
 
@@ -86,6 +88,7 @@ def registered_holders(catalog: Catalog, client_paths: Iterable[str]) -> dict[st
                 .where(FilesetEntry.client_path.in_(items[i : i + CHUNK]), Fileset.state == FilesetState.REGISTERED)
             )
             found.update((path, fileset_id) for path, fileset_id in s.execute(q))
+            let_others_run()
     return found
 
 
@@ -130,6 +133,7 @@ def link_candidates(
             )
         )
         rows.extend((source, real, fileset_id) for source, real, fileset_id in db.execute(query))
+        let_others_run()
     return rows
 
 
