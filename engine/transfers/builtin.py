@@ -19,7 +19,7 @@ from engine.transfers.base import (
     verify_copy,
     verify_same_file,
 )
-from engine.transfers.large_copy import copy_large
+from engine.transfers.large_copy import TrailingHash, copy_large
 
 PARALLEL_HASH_BYTES = 8 * BLOCK_SIZE  # from this size on, hash the source and the copy while the kernel copies
 
@@ -34,17 +34,27 @@ class UploadTransfer(Transfer):
     def create(self, task: FileTask) -> str:
         h = new_hasher(task.algorithm)
         read = 0
-        src, before = open_source(task)
-        with src, create_copy(task.dest, before.st_mode) as dst:
-            buf = read_buffer()
-            view = memoryview(buf)
-            while n := src.readinto(buf):
-                chunk = view[:n]
-                h.update(chunk)
-                dst.write(chunk)
-                read += n
-                task.on_block(n)
-            finish_reading(task, src, before, read)
+        # a large copy is hashed again on a thread of its own as it is written, not read back after
+        trailing = TrailingHash(task) if task.size >= PARALLEL_HASH_BYTES else None
+        try:
+            src, before = open_source(task)
+            with src, create_copy(task.dest, before.st_mode) as dst:
+                if trailing is not None:
+                    trailing.created()
+                buf = read_buffer()
+                view = memoryview(buf)
+                while n := src.readinto(buf):
+                    chunk = view[:n]
+                    h.update(chunk)
+                    dst.write(chunk)
+                    read += n
+                    if trailing is not None:
+                        trailing.advance(read)
+                    task.on_block(n)
+                finish_reading(task, src, before, read)
+        finally:
+            if trailing is not None:
+                task.copy_check = trailing.finish()
         return h.hexdigest()
 
     def verify(self, task: FileTask, checksum: str) -> None:

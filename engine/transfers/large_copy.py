@@ -1,4 +1,5 @@
-"""Copy a large file with its two checksums made while the kernel copies.
+"""Copy a large file with its two checksums made while the kernel copies (and hash an upload's
+copy as it is written).
 
 A copy is trusted only when its own bytes hash to the source's checksum. Read back after the copy,
 that second pass made `cp` of one 1 GiB file cost two full hashes one after the other (twice the
@@ -46,12 +47,43 @@ class _Copied:
             return self._copied if self._copied > done else None
 
 
+class TrailingHash:
+    """Hash a copy's bytes on a thread of its own, right behind the writer: `created()` once the copy
+    exists, `advance(n)` after the first n bytes are written, `finish()` for the digest and identity
+    (None when the copy stopped short, or could not be read: verify_copy then reads it back itself)."""
+
+    def __init__(self, task: FileTask) -> None:
+        self._task = task
+        self._copied = _Copied()
+        self._made = threading.Event()
+        self._result: tuple[str, Identity] | None = None
+        self._thread = threading.Thread(target=self._run, name="hash-copy")
+        self._thread.start()
+
+    def _run(self) -> None:
+        self._made.wait()
+        try:
+            self._result = _hash_copy(self._task, self._copied)
+        except OSError:
+            pass
+
+    def created(self) -> None:
+        self._made.set()
+
+    def advance(self, written: int) -> None:
+        self._copied.advance(written)
+
+    def finish(self) -> tuple[str, Identity] | None:
+        self._made.set()
+        self._copied.end()
+        self._thread.join()
+        return self._result
+
+
 def copy_large(task: FileTask) -> str:
     """Copy task.source to task.dest; returns the source's checksum and leaves the copy's digest
     and identity in task.copy_check for verify_copy."""
     outcome: dict[str, object] = {}
-    copied = _Copied()
-    made = threading.Event()
 
     def hash_the_source() -> None:
         try:
@@ -59,47 +91,34 @@ def copy_large(task: FileTask) -> str:
         except BaseException as exc:  # handed back to the caller below
             outcome["error"] = exc
 
-    def hash_the_copy() -> None:
-        made.wait()
-        try:
-            outcome["copy"] = _hash_copy(task, copied)
-        except OSError:
-            pass  # verify_copy then reads the copy back itself, and says what is wrong
-
-    threads = [
-        threading.Thread(target=hash_the_source, name="hash-source"),
-        threading.Thread(target=hash_the_copy, name="hash-copy"),
-    ]
-    for thread in threads:
-        thread.start()
+    source_hasher = threading.Thread(target=hash_the_source, name="hash-source")
+    source_hasher.start()
+    trailing = TrailingHash(task)
     try:
-        _copy_in_steps(task, copied, made)
+        _copy_in_steps(task, trailing)
     finally:
-        made.set()
-        copied.end()
-        for thread in threads:
-            thread.join()
+        task.copy_check = trailing.finish()
+        source_hasher.join()
     if "error" in outcome:
         raise outcome["error"]  # type: ignore[misc]
-    task.copy_check = outcome.get("copy")  # type: ignore[assignment]
     return outcome["checksum"]  # type: ignore[return-value]
 
 
-def _copy_in_steps(task: FileTask, copied: _Copied, made: threading.Event) -> None:
+def _copy_in_steps(task: FileTask, trailing: TrailingHash) -> None:
     """copy_file_range, STEP bytes at a time (sendfile where the kernel refuses it); the copy's
     hasher is told after each step."""
     src, st = open_source(task)
     with src, create_copy(task.dest, st.st_mode) as dst:
-        made.set()
+        trailing.created()
         size, done = st.st_size, 0
         try:
             while done < size and (n := os.copy_file_range(src.fileno(), dst.fileno(), min(STEP, size - done))):
                 done += n
-                copied.advance(done)
+                trailing.advance(done)
         except OSError:
             while done < size and (n := os.sendfile(dst.fileno(), src.fileno(), done, min(STEP, size - done))):
                 done += n
-                copied.advance(done)
+                trailing.advance(done)
 
 
 def _hash_copy(task: FileTask, copied: _Copied) -> tuple[str, Identity] | None:
