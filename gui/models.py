@@ -22,12 +22,13 @@ STATE, SOURCE, FILESET, REPO_PATH, CHECKSUM, ERROR = range(6)
 PROBLEMS = (FileState.FAILED, FileState.CANCELLED)
 
 
-def report_summary(report) -> str:
-    """'2 files transferred, 1 fileset created, 1 error in 3 s.': counts that read correctly."""
+def report_summary(report, transferred: int | None = None, errors: int | None = None) -> str:
+    """'2 files transferred, 1 fileset created, 1 error in 3 s.': counts that read correctly. A caller
+    that counted the outcomes already passes its counts (each count is a pass over every outcome)."""
     return texts.REPORT_SUMMARY.format(
-        transferred=count(report.transferred, "file"),
+        transferred=count(report.transferred if transferred is None else transferred, "file"),
         filesets=count(report.filesets_created, "fileset"),
-        errors=count(report.errors, "error"),
+        errors=count(report.errors if errors is None else errors, "error"),
         took=human_duration(report.seconds),
     )
 
