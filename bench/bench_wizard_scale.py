@@ -2,7 +2,7 @@
 (default 200,000), then the same plate imported with ln_s through the transfer, responsibilities and
 import pages, while a 10 ms timer records every gap of the event loop.
 
-Reported: when the data page first showed a row and a count (the aim is within a second), when its
+Reported: when the data page first showed a row and a running count (the aim is within a second), when its
 scan finished, the import's time through the wizard, and the longest event-loop stall in each phase
 (the aim is never more than 100 ms). The data dir allows ln_s of the bench's own sources.
 
@@ -89,8 +89,10 @@ async def drive(wizard, plate: Path, probe: StallProbe) -> dict[str, float]:
     probe.phase = "scan"
     start = time.perf_counter()
     data.add_paths([str(plate)])
-    await until(lambda: data.filesets.rowCount() > 0 or COUNT.search(data.summary.text()) is not None, step=0.002)
-    out["first row or count"] = time.perf_counter() - start
+    await until(lambda: data.filesets.rowCount() > 0, step=0.002)
+    out["first row"] = time.perf_counter() - start
+    await until(lambda: COUNT.search(data.summary.text()) is not None, step=0.002)
+    out["running count"] = time.perf_counter() - start
     await until(lambda: not data.scanning and data.state.plan is not None)
     out["scan finished"] = time.perf_counter() - start
     await next_page()  # to the destination
@@ -146,7 +148,8 @@ def main() -> int:
         wizard.state.data_dir.close()
     print(f"# wizard, offscreen, OME-Zarr plate of {args.files} x 4 KiB; {os.cpu_count()} cores")
     print(
-        f"data page: first row or count after {out['first row or count']:.2f} s (aim: 1 s), "
+        f"data page: first row after {out['first row']:.2f} s, running count after {out['running count']:.2f} s "
+        "(aim: both within 1 s), "
         f"scan finished after {out['scan finished']:.2f} s, longest stall {probe.worst_ms('scan'):.0f} ms"
     )
     print(f"transfer page checks: longest stall {probe.worst_ms('checks'):.0f} ms")

@@ -165,6 +165,27 @@ class FilesetTable(QTableWidget):
         self.setColumnHidden(BEFORE, not any(self.item(r, BEFORE).text() for r in range(self.rowCount())))
         self.blockSignals(False)
 
+    def show_selection(self, paths: list[str], looking: bool = True) -> None:
+        """Until the plan is made (seconds for a plate): one row for each file or folder chosen, saying
+        it is being looked through, so the page shows at once what it works on. No tick yet: what
+        there is to import is not known."""
+        self.blockSignals(True)
+        self.setRowCount(min(len(paths), SHOWN_ROWS))
+        for row, path in enumerate(paths[:SHOWN_ROWS]):
+            waiting = QTableWidgetItem()
+            waiting.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            self.setItem(row, IMPORT, waiting)
+            folder, name = os.path.split(path.rstrip("/") or "/")
+            for col, value in {NAME: name or path, FOLDER: folder, KIND: "", FILES: "", SIZE: "", BEFORE: ""}.items():
+                item = QTableWidgetItem(value)
+                item.setToolTip(value)
+                self.setItem(row, col, item)
+            state = texts.ROW_LOOKING if looking else texts.ROW_NOT_LOOKED
+            self.item(row, NAME).setData(IMAGES_ROLE, state)
+            self.item(row, NAME).setData(Qt.ItemDataRole.AccessibleTextRole, f"{name or path}: {state}")
+        self.setColumnHidden(BEFORE, True)
+        self.blockSignals(False)
+
     def _set_health(self, item: QTableWidgetItem, health: FilesetHealth) -> None:
         line, tip = health_line(health), health_tip(health)
         item.setData(HEALTH_ROLE, line)

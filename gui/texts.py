@@ -82,6 +82,8 @@ SCAN_SKIPPED = "{count} will be skipped:"
 SCAN_IMPORTED = "Imported before: {count}."
 SKIP_IMPORTED = "Skip files that were imported before from the same place"
 SCAN_EMPTY = "Nothing to import yet."
+ROW_LOOKING = "being looked through…"  # beneath a chosen file or folder until its filesets are known
+ROW_NOT_LOOKED = "not looked through"
 
 DEST_TITLE = "Destination"
 DEST_SUBTITLE = "Where the imported images appear in the repository."

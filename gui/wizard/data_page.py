@@ -185,6 +185,7 @@ class DataPage(WizardPage):
         self.scanning = bool(self.state.paths)
         self._show_scan_button()
         show_message(self.summary, texts.SCANNING if self.state.paths else texts.SCAN_EMPTY)
+        self.filesets.show_selection(self.state.paths)  # at once: the plan may take seconds
         self.completeChanged.emit()
         self._debounce.start()
 
@@ -195,6 +196,7 @@ class DataPage(WizardPage):
         self.scanning = True
         self._show_scan_button()
         show_message(self.summary, texts.SCANNING)
+        self.filesets.show_selection(self.state.paths)
         self.completeChanged.emit()
         found = ProgressTracker()  # a big selection takes seconds: the count found so far shows it is working
         self._scan_op = (
@@ -233,6 +235,8 @@ class DataPage(WizardPage):
     def _scan_ended(self) -> None:
         self.scanning = False
         self._scan_op = None
+        if self.scanned is None:  # stopped or failed: the chosen rows no longer say they are being looked at
+            self.filesets.show_selection(self.state.paths, looking=False)
         self._show_scan_button()
         self.completeChanged.emit()
 

@@ -6,6 +6,8 @@ import time
 
 from PySide6.QtCore import QTimer
 
+from gui import texts
+from gui.fileset_table import FILES, FOLDER, NAME
 from gui.wizard import PageId
 from gui.wizard.import_page import ROWS_PER_TICK
 from tests.gui.conftest import accept_and_import, click_next, sign_in, walk_to_transfer
@@ -66,6 +68,38 @@ def test_the_data_page_counts_the_files_found_while_it_scans(qtbot, wizard, tmp_
     assert numbers == sorted(numbers) and 0 < numbers[0] <= 20_001
     assert "20001 files" in page.summary.text()  # the chunks and .zattrs; and "found so far" not in page.summary.text()
     assert page.summary.height() >= page.scan_button.sizeHint().height()
+
+
+def test_the_data_page_lists_what_was_chosen_at_once_while_it_looks_through_it(qtbot, wizard, tmp_path):
+    """A plate's plan takes seconds; its row is there from the start, saying it is being looked through."""
+    plate = make_plate(tmp_path / "src", 20_000)
+    loose = tmp_path / "loose.tif"
+    loose.write_bytes(b"II*\x00")
+    sign_in(qtbot, wizard)
+    click_next(qtbot, wizard)
+    page = wizard.currentPage()
+    page.add_paths([str(plate), str(loose)])
+    table = page.filesets
+    assert table.rowCount() == 2  # before any turn of the event loop: the scan has not even started
+    assert [table.item(row, NAME).text() for row in range(2)] == ["plate.zarr", "loose.tif"]
+    assert [table.images_text(row) for row in range(2)] == [texts.ROW_LOOKING] * 2
+    assert table.item(0, FOLDER).text() == str(tmp_path / "src")
+    assert not page.isComplete()
+    qtbot.waitUntil(lambda: page.scanned is not None and not page.scanning, timeout=60000)
+    names = [table.item(row, NAME).text() for row in range(table.rowCount())]
+    assert "plate.zarr" in names and texts.ROW_LOOKING not in [table.images_text(r) for r in range(table.rowCount())]
+    assert table.item(names.index("plate.zarr"), FILES).text() == "20001"
+
+
+def test_a_stopped_look_says_so_in_the_rows(qtbot, wizard, tmp_path):
+    plate = make_plate(tmp_path / "src", 20_000)
+    sign_in(qtbot, wizard)
+    click_next(qtbot, wizard)
+    page = wizard.currentPage()
+    page.add_paths([str(plate)])
+    page.stop_or_rescan()  # Stop, before the plan arrives
+    assert page.filesets.images_text(0) == texts.ROW_NOT_LOOKED
+    assert not page.isComplete()
 
 
 def test_the_import_page_takes_a_big_fileset_a_batch_at_a_time(qtbot, wizard, tmp_path):
