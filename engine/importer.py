@@ -52,7 +52,7 @@ from engine.yielding import let_others_run
 
 BATCH_FILESETS = 256
 BATCH_BYTES = 256 << 20
-ENTRY_CHUNK = 10_000  # catalog rows built and written at a time
+ENTRY_CHUNK = 2_000  # catalog rows built and written at a time (one executemany: see engine/yielding.py)
 
 
 @dataclass
@@ -286,6 +286,7 @@ class Importer:
             pending.clear(conn, kept)
             for rows in self.run_state.take_result_rows():
                 keep_results(conn, rows)
+                let_others_run()
         return registered
 
     def _drop_imported_meanwhile(self, registered, late: set[int], failed_ids):

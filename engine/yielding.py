@@ -6,7 +6,8 @@ the loop has taken the lock back before it runs, and its wait starts again. Meas
 event loop waiting beside a lookup of 200,000 paths in the catalog (400 queries): stalls of 100 to
 200 ms, where a thread of plain Python code lets it run within 5 ms. Such loops call
 `let_others_run()`; every YIELD_EVERY seconds it sleeps for a moment, which hands the lock over for
-certain (about 2% of the loop's time)."""
+certain (about 2% of the loop's time). A driver's `executemany` is such a loop inside one call (the
+lock is released for each row's step), so rows go to it a few thousand at a time."""
 
 from __future__ import annotations
 
