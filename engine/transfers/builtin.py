@@ -19,7 +19,7 @@ from engine.transfers.base import (
     verify_copy,
     verify_same_file,
 )
-from engine.transfers.large_copy import TrailingHash, copy_large
+from engine.transfers.large_copy import TrailingHash, copy_in_steps, copy_large
 
 PARALLEL_HASH_BYTES = 8 * BLOCK_SIZE  # from this size on, hash the source and the copy while the kernel copies
 
@@ -152,7 +152,7 @@ class CopyTransfer(Transfer):
     def create(self, task: FileTask) -> str:
         if task.size < PARALLEL_HASH_BYTES:
             checksum = hash_source(task)
-            _copy(task)
+            copy_in_steps(task)
             return checksum
         return copy_large(task)  # the kernel copies while two threads hash the source and the copy
 
@@ -165,26 +165,6 @@ class CopyMoveTransfer(CopyTransfer):
     summary = "As cp, then delete the originals once the whole import has succeeded."
     deletes_sources = True
     space = "moved"
-
-
-def _copy(task: FileTask) -> None:
-    """copy_file_range (reflinks where the filesystem has them), falling back to sendfile."""
-    src, st = open_source(task)
-    with src, create_copy(task.dest, st.st_mode) as dst:
-        size = st.st_size
-        copied = 0
-        try:
-            while copied < size:
-                n = os.copy_file_range(src.fileno(), dst.fileno(), size - copied)
-                if n == 0:
-                    break
-                copied += n
-        except OSError:
-            while copied < size:
-                n = os.sendfile(dst.fileno(), src.fileno(), copied, size - copied)
-                if n == 0:
-                    break
-                copied += n
 
 
 BUILTIN_TRANSFERS: dict[str, type[Transfer]] = {

@@ -1,5 +1,5 @@
-"""Copy a large file with its two checksums made while the kernel copies (and hash an upload's
-copy as it is written).
+"""The kernel's copy of a file (cp, any size), and for a large one its two checksums made while the
+kernel copies (an upload's copy is hashed the same way as it is written).
 
 A copy is trusted only when its own bytes hash to the source's checksum. Read back after the copy,
 that second pass made `cp` of one 1 GiB file cost two full hashes one after the other (twice the
@@ -95,7 +95,7 @@ def copy_large(task: FileTask) -> str:
     source_hasher.start()
     trailing = TrailingHash(task)
     try:
-        _copy_in_steps(task, trailing)
+        copy_in_steps(task, trailing)
     finally:
         task.copy_check = trailing.finish()
         source_hasher.join()
@@ -104,21 +104,25 @@ def copy_large(task: FileTask) -> str:
     return outcome["checksum"]  # type: ignore[return-value]
 
 
-def _copy_in_steps(task: FileTask, trailing: TrailingHash) -> None:
-    """copy_file_range, STEP bytes at a time (sendfile where the kernel refuses it); the copy's
-    hasher is told after each step."""
+def copy_in_steps(task: FileTask, trailing: TrailingHash | None = None) -> None:
+    """Copy task.source to a new task.dest with copy_file_range (reflinks where the filesystem has
+    them), STEP bytes at a time, falling back to sendfile where the kernel refuses it; the copy's
+    hasher, if any, is told after each step."""
     src, st = open_source(task)
     with src, create_copy(task.dest, st.st_mode) as dst:
-        trailing.created()
+        if trailing is not None:
+            trailing.created()
         size, done = st.st_size, 0
         try:
             while done < size and (n := os.copy_file_range(src.fileno(), dst.fileno(), min(STEP, size - done))):
                 done += n
-                trailing.advance(done)
+                if trailing is not None:
+                    trailing.advance(done)
         except OSError:
             while done < size and (n := os.sendfile(dst.fileno(), src.fileno(), done, min(STEP, size - done))):
                 done += n
-                trailing.advance(done)
+                if trailing is not None:
+                    trailing.advance(done)
 
 
 def _hash_copy(task: FileTask, copied: _Copied) -> tuple[str, Identity] | None:
