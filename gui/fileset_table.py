@@ -142,20 +142,17 @@ class FilesetTable(QTableWidget):
             tick.setToolTip(texts.LEAVE_OUT_TIP)
             self.setItem(row, IMPORT, tick)
             folder = os.path.dirname(next((f.path for f in fs.files if f.selected), fs.files[0].path))
-            values = {
-                NAME: fs.name,
-                FOLDER: folder,
-                KIND: kind_of(fs),
-                FILES: str(len(fs.files)),
-                SIZE: human_size(fs.size),
-                BEFORE: imported_before(fs, imported),
-            }
-            for col, value in values.items():
-                item = QTableWidgetItem(value)
-                item.setToolTip(value)
-                if col in (FILES, SIZE):
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                self.setItem(row, col, item)
+            self._fill(
+                row,
+                {
+                    NAME: fs.name,
+                    FOLDER: folder,
+                    KIND: kind_of(fs),
+                    FILES: str(len(fs.files)),
+                    SIZE: human_size(fs.size),
+                    BEFORE: imported_before(fs, imported),
+                },
+            )
             self.item(row, NAME).setData(IMAGES_ROLE, texts.IMAGES_READING)
             self.item(row, KIND).setData(KIND_ROLE, str(fs.kind))
             self.item(row, KIND).setToolTip(f"{kind_of(fs)}: {fs.kind}")
@@ -176,15 +173,21 @@ class FilesetTable(QTableWidget):
             waiting.setFlags(Qt.ItemFlag.ItemIsEnabled)
             self.setItem(row, IMPORT, waiting)
             folder, name = os.path.split(path.rstrip("/") or "/")
-            for col, value in {NAME: name or path, FOLDER: folder, KIND: "", FILES: "", SIZE: "", BEFORE: ""}.items():
-                item = QTableWidgetItem(value)
-                item.setToolTip(value)
-                self.setItem(row, col, item)
+            self._fill(row, {NAME: name or path, FOLDER: folder, KIND: "", FILES: "", SIZE: "", BEFORE: ""})
             state = texts.ROW_LOOKING if looking else texts.ROW_NOT_LOOKED
             self.item(row, NAME).setData(IMAGES_ROLE, state)
             self.item(row, NAME).setData(Qt.ItemDataRole.AccessibleTextRole, f"{name or path}: {state}")
         self.setColumnHidden(BEFORE, True)
         self.blockSignals(False)
+
+    def _fill(self, row: int, values: dict[int, str]) -> None:
+        """A row's text cells, each with its full text as tooltip; counts and sizes to the right."""
+        for col, value in values.items():
+            item = QTableWidgetItem(value)
+            item.setToolTip(value)
+            if col in (FILES, SIZE):
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.setItem(row, col, item)
 
     def _set_health(self, item: QTableWidgetItem, health: FilesetHealth) -> None:
         line, tip = health_line(health), health_tip(health)

@@ -196,7 +196,6 @@ class DataPage(WizardPage):
         self.scanning = True
         self._show_scan_button()
         show_message(self.summary, texts.SCANNING)
-        self.filesets.show_selection(self.state.paths)
         self.completeChanged.emit()
         found = ProgressTracker()  # a big selection takes seconds: the count found so far shows it is working
         self._scan_op = (
@@ -229,7 +228,8 @@ class DataPage(WizardPage):
             self._stop_scan()
             self._scan_ended()
             show_message(self.summary, texts.SCAN_STOPPED)
-        else:
+        else:  # Look again: the rows said "not looked through" (a change of selection has shown them already)
+            self.filesets.show_selection(self.state.paths)
             self._start_scan()
 
     def _scan_ended(self) -> None:

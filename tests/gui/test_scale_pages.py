@@ -100,6 +100,9 @@ def test_a_stopped_look_says_so_in_the_rows(qtbot, wizard, tmp_path):
     page.stop_or_rescan()  # Stop, before the plan arrives
     assert page.filesets.images_text(0) == texts.ROW_NOT_LOOKED
     assert not page.isComplete()
+    page.stop_or_rescan()  # Look again
+    assert page.filesets.images_text(0) == texts.ROW_LOOKING
+    qtbot.waitUntil(lambda: page.scanned is not None and not page.scanning, timeout=60000)
 
 
 def test_the_import_page_takes_a_big_fileset_a_batch_at_a_time(qtbot, wizard, tmp_path):
