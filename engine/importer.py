@@ -48,11 +48,10 @@ from engine.scan import DEFAULT_DEPTH
 from engine.sources import delete_sources
 from engine.states import FileState, JobState, StopReason
 from engine.transfers import DEFAULT_TRANSFER, Transfer, get_transfer
-from engine.yielding import let_others_run
+from engine.yielding import ROWS_PER_STATEMENT, let_others_run
 
 BATCH_FILESETS = 256
 BATCH_BYTES = 256 << 20
-ENTRY_CHUNK = 2_000  # catalog rows built and written at a time (one executemany: see engine/yielding.py)
 
 
 @dataclass
@@ -328,7 +327,7 @@ class Importer:
         return (st.st_dev, st.st_ino) == (f.dev, f.ino)
 
     def _entries(self, registered) -> Iterator[list[dict]]:
-        """fileset_entries rows, ENTRY_CHUNK at a time."""
+        """fileset_entries rows, ROWS_PER_STATEMENT at a time."""
         real_path = (lambda p: None) if self.transfer.name in PATH_FREE_TRANSFERS else real_path_resolver()
         transfer, read_only = self.transfer.name, self.options.make_read_only and self.transfer.in_place
         chunk: list[dict] = []
@@ -354,7 +353,7 @@ class Importer:
                         "source_ino": f.ino,
                     }
                 )
-                if len(chunk) >= ENTRY_CHUNK:
+                if len(chunk) >= ROWS_PER_STATEMENT:
                     yield chunk
                     chunk = []
         if chunk:

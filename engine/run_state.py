@@ -12,7 +12,7 @@ from engine.progress import ProgressTracker
 from engine.results import FileOutcome, JobReport
 from engine.sources import Stored
 from engine.states import FileState, StopReason
-from engine.yielding import let_others_run
+from engine.yielding import ROWS_PER_STATEMENT, let_others_run
 
 
 @dataclass
@@ -60,7 +60,7 @@ class RunState:
             for f in fs.files:
                 self.emit(self.outcome(f.path, f.size, fs, reason.file_state, message=reason.message))
 
-    def take_result_rows(self, chunk: int = 2_000) -> Iterator[list[dict]]:
+    def take_result_rows(self, chunk: int = ROWS_PER_STATEMENT) -> Iterator[list[dict]]:
         """file_results rows for the outcomes not yet recorded, `chunk` rows at a time (a plate's
         hundreds of thousands never sit in memory as rows at once)."""
         outcomes, self.unrecorded = self.unrecorded, []
