@@ -64,7 +64,7 @@ class Ticks:
 
 
 def test_the_data_page_fills_in_images_in_the_background(qtbot, wizard, tmp_path):
-    copies = 250
+    copies = 480  # read over several of the page's half-second updates even on a fast machine; under SHOWN_ROWS
     src = selection(tmp_path / "src", copies)
     sign_in(qtbot, wizard)
     click_next(qtbot, wizard)
